@@ -1,0 +1,51 @@
+import type { ExecutionReport, ServiceResult } from '../../lib/contracts';
+
+/** Renders rows as an aligned plain-text table (no colours: output is often pasted into tickets). */
+export function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** mm:ss (or h:mm:ss) for a duration in seconds. */
+export function clockTime(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${String(m).padStart(2, '0')}:${rest}`;
+}
+
+function detail(s: ServiceResult): string {
+  const parts: string[] = [];
+  if (s.error) parts.push(s.error);
+  if (s.notes?.length) parts.push(...s.notes);
+  return parts.join('; ');
+}
+
+/** The report as a table plus a one-line summary. */
+export function renderReport(report: ExecutionReport): string {
+  const rows = report.services.map((s) => [
+    s.serviceName,
+    s.outcome,
+    s.reason ?? '',
+    s.fromStatus && s.toStatus ? `${s.fromStatus} → ${s.toStatus}` : (s.toStatus ?? ''),
+    s.durationSeconds !== undefined ? `${s.durationSeconds}s` : '',
+    s.polls !== undefined ? String(s.polls) : '',
+    detail(s),
+  ]);
+  const { summary } = report;
+  const head = `${report.dryRun ? 'DRY RUN — ' : ''}${report.action} requested by ${report.requestedBy}${report.reason ? ` (${report.reason})` : ''}`;
+  const foot = `${summary.targeted} targeted: ${summary.succeeded} succeeded, ${summary.skipped} skipped, ${summary.failed} failed, ${summary.timedOut} timed out`;
+  return [
+    head,
+    '',
+    table(['SERVICE', 'OUTCOME', 'REASON', 'STATUS', 'TOOK', 'POLLS', 'DETAILS'], rows),
+    '',
+    foot,
+  ].join('\n');
+}

@@ -1,0 +1,132 @@
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { type Clock, systemClock } from '../lib/clock';
+import {
+  type EmulatorBehaviour,
+  type FaultSpec,
+  type FleetSpec,
+  loadFleetFile,
+  type ServiceSpec,
+} from './fleet';
+import { AppRunnerModel, type ResolvedBehaviour, type ServiceSnapshot } from './model';
+import { createAppRunnerServer, type EmulatorCall } from './server';
+
+export { type ApiErrorType, AppRunnerApiError } from './errors';
+export {
+  type EmulatorBehaviour,
+  type FaultSpec,
+  type FleetSpec,
+  FleetValidationError,
+  loadFleetFile,
+  type OperationType,
+  parseFleet,
+  type ServiceSpec,
+  type ServiceStatus,
+} from './fleet';
+export {
+  AppRunnerModel,
+  type OperationSnapshot,
+  type OperationStatus,
+  parseServiceArn,
+  type ResolvedBehaviour,
+  type ServiceSnapshot,
+  serviceIdFor,
+} from './model';
+export type { EmulatorCall } from './server';
+
+/** The demo fleet (`npm start`, and the `emulator` command's default). */
+export const SAMPLE_FLEET_PATH = fileURLToPath(new URL('./fleets/sample.yaml', import.meta.url));
+
+export interface EmulatorOptions {
+  /** A fleet object or the path of a fleet file (JSON or YAML). Default: an empty fleet. */
+  fleet?: FleetSpec | string;
+  /** Default {@link systemClock}; tests pass a ManualClock or VirtualClock. */
+  clock?: Clock;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Called after each request is answered (the CLI logs calls with it). */
+  onCall?: (call: EmulatorCall) => void;
+}
+
+/** A running App Runner emulator. */
+export interface Emulator {
+  /** e.g. http://127.0.0.1:45123 — pass as the SDK's `endpoint`, `AWS_ENDPOINT_URL_APPRUNNER`, or `--endpoint-url`. */
+  readonly endpoint: string;
+  readonly port: number;
+  readonly clock: Clock;
+  readonly accountId: string;
+  readonly region: string;
+  /** Every request answered so far, in order. */
+  readonly calls: readonly EmulatorCall[];
+  /** The state model behind the server (for direct inspection). */
+  readonly model: AppRunnerModel;
+  /** The realism switches now in force. */
+  readonly options: Readonly<ResolvedBehaviour>;
+  /** A service by name or ARN; names look in `region` (default: the default region, then any). */
+  service(nameOrArn: string, region?: string): ServiceSnapshot | undefined;
+  services(): ServiceSnapshot[];
+  addServices(...specs: ServiceSpec[]): ServiceSnapshot[];
+  injectFault(fault: FaultSpec): void;
+  clearFaults(): void;
+  setOptions(partial: EmulatorBehaviour): void;
+  /** Forgets the calls recorded so far. */
+  clearCalls(): void;
+  stop(): Promise<void>;
+}
+
+/** Starts the emulator on `host:port` (default 127.0.0.1, a free port). */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const clock = options.clock ?? systemClock;
+  const fleet = typeof options.fleet === 'string' ? loadFleetFile(options.fleet) : (options.fleet ?? {});
+  const model = new AppRunnerModel(fleet, clock);
+  const calls: EmulatorCall[] = [];
+  const server = createAppRunnerServer(model, {
+    onCall: (call) => {
+      calls.push(call);
+      options.onCall?.(call);
+    },
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  let stopped: Promise<void> | undefined;
+
+  return {
+    endpoint: `http://${urlHost}:${port}`,
+    port,
+    clock,
+    accountId: model.accountId,
+    region: model.defaultRegion,
+    calls,
+    model,
+    get options() {
+      return model.options;
+    },
+    service: (nameOrArn, region) => model.snapshot(nameOrArn, region),
+    services: () => model.snapshots(),
+    addServices: (...specs) => model.addServices(...specs),
+    injectFault: (fault) => model.injectFault(fault),
+    clearFaults: () => model.faults.clear(),
+    setOptions: (partial) => model.setOptions(partial),
+    clearCalls: () => {
+      calls.length = 0;
+    },
+    stop: () => {
+      stopped ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // SDK clients keep connections alive; don't wait for them to time out.
+        server.closeAllConnections();
+      });
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,9 @@
+import { createBatchHandler } from '../../lib/batch-handler';
+import type { RuntimeSource } from '../../lib/runtime';
+
+/** Check: poll a batch's operations (in-function for a short window) and record finished services. */
+export function createHandler(source?: RuntimeSource) {
+  return createBatchHandler('check', source);
+}
+
+export const handler = createHandler();

@@ -1,0 +1,313 @@
+import {
+  AppRunnerCallError,
+  type AppRunnerPort,
+  countingPort,
+  listAllServices,
+  type ServiceInfo,
+} from '../../lib/app-runner/port';
+import { regionOfArn } from '../../lib/arn';
+import type { BatchSettings, BatchState, TrackedService } from '../../lib/batch';
+import type { Clock } from '../../lib/clock';
+import type { Config } from '../../lib/config';
+import { parseExecutionInput, type RunInfo, type ServiceResult } from '../../lib/contracts';
+import { decide } from '../../lib/decide';
+import { AppRunnerUnavailableError, describeError, InvalidInputError } from '../../lib/errors';
+import type { Log } from '../../lib/powertools';
+
+/** What the state machine hands to Plan: the execution input plus facts from the context object. */
+export interface PlanEvent {
+  input: unknown;
+  executionId?: string;
+  startTime?: string;
+}
+
+/** Plan's output: the run, outcomes already decided, and the batches the Map works through. */
+export interface PlanResult {
+  run: RunInfo;
+  outcomes: ServiceResult[];
+  batches: BatchState[];
+  batchConcurrency: number;
+  /** App Runner requests Plan made. */
+  requests: number;
+}
+
+export interface PlanDeps {
+  appRunner: AppRunnerPort;
+  clock: Clock;
+  config: Config;
+  log: Log;
+}
+
+interface Candidate {
+  info: ServiceInfo;
+  tags?: Record<string, string>;
+}
+
+/**
+ * Validates the input, resolves the targets (ARNs, names, tags; de-duplicated), reads each service's
+ * status and tags, and decides per service: act (into a batch) or an outcome now (skip, not found…).
+ * @throws InvalidInputError before any App Runner call when the input is bad
+ */
+export async function plan(event: PlanEvent, deps: PlanDeps): Promise<PlanResult> {
+  const { clock, config, log } = deps;
+  let requests = 0;
+  const appRunner = countingPort(deps.appRunner, () => requests++);
+  const input = parseExecutionInput(event.input, { now: clock.now(), maxTargets: config.MAX_TARGETS });
+  const run: RunInfo = {
+    action: input.action,
+    dryRun: input.dryRun,
+    reason: input.reason,
+    requestedBy: input.requestedBy,
+    scheduled: input.requestedBy.startsWith('schedule:'),
+    ...(input.keepAwakeUntil ? { keepAwakeUntil: new Date(input.keepAwakeUntil).toISOString() } : {}),
+    startedAt: event.startTime ?? new Date(clock.now()).toISOString(),
+    ...(event.executionId ? { executionId: event.executionId } : {}),
+  };
+  log.info('planning run', {
+    action: run.action,
+    dryRun: run.dryRun,
+    requestedBy: run.requestedBy,
+    selectors: {
+      serviceArns: input.targets.serviceArns?.length ?? 0,
+      serviceNames: input.targets.serviceNames?.length ?? 0,
+      tags: Object.keys(input.targets.tags ?? {}),
+    },
+  });
+
+  const outcomes: ServiceResult[] = [];
+  const candidates = new Map<string, Candidate>();
+  const regionSizes = new Map<string, number>();
+  const home = config.AWS_REGION;
+  const wantsSweep = (input.targets.serviceNames?.length ?? 0) > 0 || input.targets.tags !== undefined;
+
+  // Names and tags are looked up in the home region: one sweep of ListServices covers both.
+  let homeServices: ServiceInfo[] = [];
+  if (wantsSweep) {
+    homeServices = await sweep(appRunner, home);
+    regionSizes.set(home, homeServices.length);
+  }
+  const byArn = new Map(homeServices.map((s) => [s.arn, s]));
+  const byName = new Map(homeServices.map((s) => [s.name, s]));
+
+  for (const name of unique(input.targets.serviceNames ?? [])) {
+    const info = byName.get(name);
+    if (info) candidates.set(info.arn, { info });
+    else
+      outcomes.push({
+        serviceArn: '',
+        serviceName: name,
+        outcome: 'FAILED',
+        reason: 'NOT_FOUND',
+        error: `no App Runner service named "${name}" in ${home}`,
+        finishedAt: new Date(clock.now()).toISOString(),
+      });
+  }
+
+  for (const arn of unique(input.targets.serviceArns ?? [])) {
+    if (candidates.has(arn)) continue;
+    const known = byArn.get(arn);
+    if (known) {
+      candidates.set(arn, { info: known });
+      continue;
+    }
+    try {
+      candidates.set(arn, { info: await appRunner.describeService(arn) });
+    } catch (error) {
+      outcomes.push(lookupFailure(arn, error, clock.now()));
+    }
+  }
+
+  if (input.targets.tags) {
+    const wanted = Object.entries(input.targets.tags);
+    for (const info of homeServices) {
+      if (info.status === 'DELETED') continue;
+      const tags = await tagsOf(appRunner, info.arn);
+      if (tags === undefined) {
+        // Unknown tags: the service may or may not match. Say so rather than silently leave it out.
+        if (!candidates.has(info.arn)) {
+          outcomes.push({
+            serviceArn: info.arn,
+            serviceName: info.name,
+            outcome: 'FAILED',
+            reason: 'APP_RUNNER_ERROR',
+            error: 'could not read its tags after retries, so could not tell whether it matches targets.tags',
+            finishedAt: new Date(clock.now()).toISOString(),
+          });
+        }
+        continue;
+      }
+      if (wanted.every(([k, v]) => tags[k] === v)) {
+        const existing = candidates.get(info.arn);
+        candidates.set(info.arn, { info, tags: existing?.tags ?? tags });
+      }
+    }
+    const matched = [...candidates.values()].filter((c) => c.tags !== undefined).length;
+    log.info('tag selection done', { scanned: homeServices.length, matched });
+  }
+
+  if (candidates.size + outcomes.length > config.MAX_TARGETS) {
+    // Tag selection can grow past the limit even when the input was small.
+    throw new InvalidInputError([
+      {
+        field: 'targets',
+        problem: `selects ${candidates.size + outcomes.length} services; the limit is ${config.MAX_TARGETS} per execution`,
+      },
+    ]);
+  }
+
+  const toAct: TrackedService[] = [];
+  for (const candidate of candidates.values()) {
+    const { info } = candidate;
+    const tags = candidate.tags ?? (await tagsOf(appRunner, info.arn));
+    if (tags === undefined) {
+      outcomes.push({
+        serviceArn: info.arn,
+        serviceName: info.name,
+        outcome: 'FAILED',
+        reason: 'APP_RUNNER_ERROR',
+        error: 'could not read the service tags (lease and opt-out) after retries',
+        finishedAt: new Date(clock.now()).toISOString(),
+      });
+      continue;
+    }
+    // Operations in flight are classified by the batch (join, or wait then act).
+    const decision =
+      info.status === 'OPERATION_IN_PROGRESS' && !run.dryRun
+        ? ({ kind: 'act', notes: [] } as const)
+        : decide(run, info.status, tags, clock.now());
+    if (decision.kind === 'act') {
+      toAct.push({
+        arn: info.arn,
+        name: info.name,
+        phase: 'PENDING',
+        status: info.status,
+        polls: 0,
+        transientErrors: 0,
+        notes: [...decision.notes],
+      });
+    } else if (decision.kind === 'skip') {
+      outcomes.push({
+        serviceArn: info.arn,
+        serviceName: info.name,
+        outcome: 'SKIPPED',
+        reason: decision.reason,
+        fromStatus: info.status,
+        toStatus: info.status,
+        finishedAt: new Date(clock.now()).toISOString(),
+        ...(decision.notes.length ? { notes: decision.notes } : {}),
+      });
+    } else {
+      outcomes.push({
+        serviceArn: info.arn,
+        serviceName: info.name,
+        outcome: 'FAILED',
+        reason: decision.reason,
+        error: decision.error,
+        fromStatus: info.status,
+        finishedAt: new Date(clock.now()).toISOString(),
+      });
+    }
+  }
+
+  const batches = makeBatches(run, toAct, regionSizes, deps);
+  log.info('plan ready', {
+    targeted: candidates.size + outcomes.filter((o) => o.reason === 'NOT_FOUND').length,
+    toAct: toAct.length,
+    decided: outcomes.length,
+    batches: batches.length,
+  });
+  return {
+    run,
+    outcomes,
+    batches,
+    batchConcurrency: Math.max(1, Math.min(config.MAX_BATCH_CONCURRENCY, batches.length)),
+    requests,
+  };
+}
+
+function makeBatches(
+  run: RunInfo,
+  services: TrackedService[],
+  regionSizes: Map<string, number>,
+  deps: PlanDeps,
+): BatchState[] {
+  const { config, clock } = deps;
+  const byRegion = new Map<string, TrackedService[]>();
+  for (const svc of services) {
+    const region = regionOfArn(svc.arn);
+    byRegion.set(region, [...(byRegion.get(region) ?? []), svc]);
+  }
+  const chunks: Array<{ region: string; services: TrackedService[] }> = [];
+  for (const [region, list] of byRegion) {
+    for (let i = 0; i < list.length; i += config.BATCH_SIZE) {
+      chunks.push({ region, services: list.slice(i, i + config.BATCH_SIZE) });
+    }
+  }
+  const concurrent = Math.max(1, Math.min(config.MAX_BATCH_CONCURRENCY, chunks.length));
+  const settings: BatchSettings = {
+    deadlineAt: clock.now() + config.OPERATION_DEADLINE_SECONDS * 1000,
+    maxPolls: config.MAX_POLLS,
+    maxInFlight: config.MAX_CONCURRENT_OPERATIONS,
+    // Batches running at the same time share the account's request budget.
+    requestsPerSecond: Math.max(0.1, config.APPRUNNER_MAX_REQUESTS_PER_SECOND / concurrent),
+    pollWindowSeconds: config.POLL_WINDOW_SECONDS,
+    pollIntervalSeconds: config.POLL_INTERVAL_SECONDS,
+    initialDelaySeconds: config.POLL_INITIAL_DELAY_SECONDS,
+    minDelaySeconds: config.POLL_MIN_DELAY_SECONDS,
+    maxDelaySeconds: config.POLL_MAX_DELAY_SECONDS,
+  };
+  return chunks.map((chunk, index) => ({
+    run,
+    batchId: `${chunk.region}#${index + 1}`,
+    region: chunk.region,
+    regionServiceCount: regionSizes.get(chunk.region) ?? chunk.services.length * 20,
+    settings,
+    services: chunk.services,
+    round: 0,
+    nextDelaySeconds: 0,
+    allDone: false,
+    requests: 0,
+  }));
+}
+
+async function sweep(appRunner: AppRunnerPort, region: string): Promise<ServiceInfo[]> {
+  try {
+    return await listAllServices(appRunner, region);
+  } catch (error) {
+    throw new AppRunnerUnavailableError(
+      `could not list App Runner services in ${region}: ${describeError(error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+async function tagsOf(appRunner: AppRunnerPort, arn: string): Promise<Record<string, string> | undefined> {
+  try {
+    return await appRunner.listTags(arn);
+  } catch (error) {
+    if (error instanceof AppRunnerCallError && error.kind === 'NotFound') return undefined;
+    if (error instanceof AppRunnerCallError && error.transient) return undefined;
+    throw error;
+  }
+}
+
+function lookupFailure(arn: string, error: unknown, now: number): ServiceResult {
+  const name = arn.split('/')[1] ?? arn;
+  const notFound = error instanceof AppRunnerCallError && error.kind === 'NotFound';
+  return {
+    serviceArn: arn,
+    serviceName: name,
+    outcome: 'FAILED',
+    reason: notFound ? 'NOT_FOUND' : 'APP_RUNNER_ERROR',
+    error: notFound
+      ? `no App Runner service with this ARN in ${regionOfArn(arn)}`
+      : describeError(error).message,
+    finishedAt: new Date(now).toISOString(),
+  };
+}
+
+function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}

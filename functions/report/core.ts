@@ -1,0 +1,197 @@
+import type { AlertPublisher } from '../../lib/alerts';
+import type { BatchState } from '../../lib/batch';
+import type { Clock } from '../../lib/clock';
+import type { Config } from '../../lib/config';
+import type { ExecutionReport, RunInfo, RunSummary, ServiceResult } from '../../lib/contracts';
+import { describeError } from '../../lib/errors';
+import type { Log } from '../../lib/powertools';
+
+/** A batch as the Map returns it: its final state, or the state it had when a step failed for good. */
+export type BatchOutcome = BatchState & { failure?: { Error?: string; Cause?: string } };
+
+export interface ReportEvent {
+  run: RunInfo;
+  outcomes: ServiceResult[];
+  batches: BatchOutcome[];
+  requests?: number;
+}
+
+export interface MetricPoint {
+  name: string;
+  unit: 'Count' | 'Seconds';
+  value: number;
+}
+
+export interface ReportDeps {
+  clock: Clock;
+  config: Config;
+  alerts: AlertPublisher;
+  log: Log;
+}
+
+export interface ReportResult {
+  report: ExecutionReport;
+  metrics: MetricPoint[];
+}
+
+/**
+ * Builds the final report: every targeted service exactly once, a service whose batch failed for good
+ * recorded as FAILED with that error. Publishes an alert when anything failed or timed out; a failing
+ * alert is recorded in the report, never allowed to lose it.
+ */
+export async function buildReport(event: ReportEvent, deps: ReportDeps): Promise<ReportResult> {
+  const { clock, config, log } = deps;
+  const now = clock.now();
+  const services: ServiceResult[] = [...event.outcomes];
+  let requests = event.requests ?? 0;
+  for (const batch of event.batches) {
+    requests += batch.requests ?? 0;
+    for (const svc of batch.services) {
+      if (svc.result) {
+        services.push(svc.result);
+        continue;
+      }
+      const why = batch.failure
+        ? `the workflow step failed: ${batch.failure.Error ?? 'Error'}: ${truncate(causeMessage(batch.failure.Cause), 300)}`
+        : 'the batch ended without an outcome for this service';
+      services.push({
+        serviceArn: svc.arn,
+        serviceName: svc.name,
+        outcome: 'FAILED',
+        reason: 'WORKFLOW_ERROR',
+        ...(svc.operationId ? { operationId: svc.operationId } : {}),
+        ...(svc.fromStatus ? { fromStatus: svc.fromStatus } : {}),
+        toStatus: svc.status,
+        polls: svc.polls,
+        finishedAt: new Date(now).toISOString(),
+        error: `${why}; last known status ${svc.status}`,
+        ...(svc.notes.length ? { notes: svc.notes } : {}),
+      });
+    }
+  }
+  services.sort(
+    (a, b) => a.serviceName.localeCompare(b.serviceName) || a.serviceArn.localeCompare(b.serviceArn),
+  );
+
+  const summary = summarize(services);
+  const report: ExecutionReport = {
+    action: event.run.action,
+    dryRun: event.run.dryRun,
+    reason: event.run.reason,
+    requestedBy: event.run.requestedBy,
+    startedAt: event.run.startedAt,
+    finishedAt: new Date(now).toISOString(),
+    ...(event.run.executionId ? { executionId: event.run.executionId } : {}),
+    summary,
+    services,
+  };
+
+  const metrics: MetricPoint[] = [
+    { name: 'ServicesTargeted', unit: 'Count', value: summary.targeted },
+    { name: 'ServicesSucceeded', unit: 'Count', value: summary.succeeded },
+    { name: 'ServicesSkipped', unit: 'Count', value: summary.skipped },
+    { name: 'ServicesFailed', unit: 'Count', value: summary.failed },
+    { name: 'ServicesTimedOut', unit: 'Count', value: summary.timedOut },
+    { name: 'AppRunnerRequests', unit: 'Count', value: requests },
+  ];
+  for (const s of services) {
+    if (s.outcome === 'SUCCEEDED' && s.durationSeconds !== undefined) {
+      metrics.push({ name: 'OperationDurationSeconds', unit: 'Seconds', value: s.durationSeconds });
+    }
+  }
+
+  const needsAttention = summary.failed + summary.timedOut > 0;
+  if (config.ALERT_TOPIC_ARN && (needsAttention || config.ALERT_ON === 'always')) {
+    try {
+      const out = await deps.alerts.publish({
+        topicArn: config.ALERT_TOPIC_ARN,
+        subject: alertSubject(report),
+        message: alertMessage(report, config.AWS_REGION),
+        attributes: { action: report.action, outcome: needsAttention ? 'attention' : 'ok' },
+      });
+      report.alert = { published: true, ...(out.messageId ? { messageId: out.messageId } : {}) };
+    } catch (error) {
+      const { message } = describeError(error);
+      log.error('could not publish the alert; the report and metrics still record every outcome', {
+        error: message,
+      });
+      report.alert = { published: false, error: message };
+      metrics.push({ name: 'AlertPublishFailed', unit: 'Count', value: 1 });
+    }
+  } else if (needsAttention) {
+    report.alert = { published: false, error: 'no ALERT_TOPIC_ARN configured' };
+  }
+  log.info('run finished', { summary, alert: report.alert });
+  return { report, metrics };
+}
+
+export function summarize(services: ServiceResult[]): RunSummary {
+  const count = (o: ServiceResult['outcome']) => services.filter((s) => s.outcome === o).length;
+  return {
+    targeted: services.length,
+    succeeded: count('SUCCEEDED'),
+    skipped: count('SKIPPED'),
+    failed: count('FAILED'),
+    timedOut: count('TIMED_OUT'),
+  };
+}
+
+export function alertSubject(report: ExecutionReport): string {
+  const { summary } = report;
+  const bad = summary.failed + summary.timedOut;
+  return bad > 0
+    ? `App Runner Scheduler: ${report.action} needs attention (${bad} of ${summary.targeted} services)`
+    : `App Runner Scheduler: ${report.action} finished (${summary.targeted} services)`;
+}
+
+/** A plain-text alert a person can act on: which services, why, which execution, what to do next. */
+export function alertMessage(report: ExecutionReport, region: string): string {
+  const { summary } = report;
+  const bad = report.services.filter((s) => s.outcome === 'FAILED' || s.outcome === 'TIMED_OUT');
+  const lines = [
+    `${report.action === 'resume' ? 'Resume' : 'Pause'} run finished: ${summary.succeeded} succeeded, ${summary.skipped} skipped, ${summary.failed} failed, ${summary.timedOut} timed out (of ${summary.targeted}).`,
+    '',
+    `Execution:    ${report.executionId ?? '(local run)'}`,
+  ];
+  if (report.executionId?.startsWith('arn:')) {
+    lines.push(
+      `Console:      https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${report.executionId}`,
+    );
+  }
+  lines.push(
+    `Requested by: ${report.requestedBy}${report.reason ? ` (${report.reason})` : ''}`,
+    `Window:       ${report.startedAt} → ${report.finishedAt}`,
+  );
+  if (bad.length > 0) {
+    lines.push('', 'Needs attention:');
+    for (const s of bad) {
+      lines.push(
+        `  - ${s.serviceName}: ${s.outcome}${s.reason ? ` ${s.reason}` : ''}${s.error ? ` — ${s.error}` : ''}`,
+        `    ${s.serviceArn || '(no such service)'}${s.operationId ? ` operation ${s.operationId}` : ''}`,
+      );
+    }
+    const retryable = bad.filter((s) => s.serviceArn).map((s) => s.serviceName);
+    lines.push('', 'Next steps (docs/RUNBOOK.md):');
+    if (retryable.length > 0) {
+      lines.push(
+        `  - retry: npx apprunner-scheduler ${report.action === 'resume' ? 'wake' : 'pause'} ${retryable.join(' ')}`,
+      );
+    }
+    lines.push('  - check the service in the App Runner console (events and logs of the failed operation)');
+  }
+  return lines.join('\n');
+}
+
+function causeMessage(cause: string | undefined): string {
+  if (!cause) return 'no details';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: string; message?: string };
+    return parsed.errorMessage ?? parsed.message ?? cause;
+  } catch {
+    return cause;
+  }
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

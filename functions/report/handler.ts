@@ -1,0 +1,28 @@
+import type { ExecutionReport } from '../../lib/contracts';
+import { makeHandler } from '../../lib/handler';
+import { parsePayload, ReportEventSchema } from '../../lib/payloads';
+import type { RuntimeSource } from '../../lib/runtime';
+import { buildReport, type ReportEvent } from './core';
+
+/** Report: the final report, metrics (EMF) and the alert. */
+export function createHandler(source?: RuntimeSource) {
+  return makeHandler<unknown, ExecutionReport>(async (event, rt) => {
+    const parsed = parsePayload(ReportEventSchema, event, 'report') as unknown as ReportEvent;
+    const log = rt.logger.createChild({
+      persistentKeys: { executionId: parsed.run.executionId, step: 'report' },
+    });
+    const { report, metrics } = await buildReport(parsed, {
+      clock: rt.clock,
+      config: rt.config,
+      alerts: rt.alerts,
+      log,
+    });
+    // Added and flushed in one synchronous stretch, so concurrent in-process runs never mix metrics.
+    rt.metrics.addDimension('Action', report.action);
+    for (const m of metrics) rt.metrics.addMetric(m.name, m.unit, m.value);
+    rt.metrics.publishStoredMetrics();
+    return report;
+  }, source);
+}
+
+export const handler = createHandler();

@@ -1,0 +1,49 @@
+import type { Clock } from '../clock';
+import { RateLimiter } from '../rate-limiter';
+import { AppRunnerCallError, type AppRunnerPort } from './port';
+
+export interface GuardOptions {
+  /** Request budget for this invocation (all calls share it). */
+  requestsPerSecond: number;
+  /** Attempts per call for throttling and 5xx, on top of the SDK's own, with backoff on the clock. */
+  attempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Counts every request made (after the limiter), for the report and the benchmark. */
+  onRequest?: (operation: string) => void;
+}
+
+/**
+ * Wraps a port so that every call waits for the request budget and transient errors (throttling,
+ * 5xx, timeouts) are retried with capped exponential backoff and full jitter, on the given clock.
+ */
+export function guarded(port: AppRunnerPort, clock: Clock, options: GuardOptions): AppRunnerPort {
+  const limiter = new RateLimiter(clock, options.requestsPerSecond);
+  const attempts = options.attempts ?? 4;
+  const base = options.baseDelayMs ?? 500;
+  const cap = options.maxDelayMs ?? 8000;
+
+  async function run<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      await limiter.acquire();
+      options.onRequest?.(operation);
+      try {
+        return await fn();
+      } catch (error) {
+        if (!(error instanceof AppRunnerCallError) || !error.transient || attempt >= attempts) throw error;
+        const ceiling = Math.min(cap, base * 2 ** (attempt - 1));
+        await clock.sleep(Math.round(ceiling / 2 + Math.random() * (ceiling / 2)));
+      }
+    }
+  }
+
+  return {
+    listServicesPage: (region, token) => run('ListServices', () => port.listServicesPage(region, token)),
+    describeService: (arn) => run('DescribeService', () => port.describeService(arn)),
+    resumeService: (arn) => run('ResumeService', () => port.resumeService(arn)),
+    pauseService: (arn) => run('PauseService', () => port.pauseService(arn)),
+    listOperationsPage: (arn, token) => run('ListOperations', () => port.listOperationsPage(arn, token)),
+    listTags: (arn) => run('ListTagsForResource', () => port.listTags(arn)),
+    tagResource: (arn, tags) => run('TagResource', () => port.tagResource(arn, tags)),
+  };
+}

@@ -1,0 +1,160 @@
+/**
+ * The App Runner port: the few calls this product makes, in domain terms. The SDK adapter implements it
+ * for real; the workflow cores only ever see this interface, so another target platform could be added
+ * behind the same port later.
+ */
+
+export const SERVICE_STATUSES = [
+  'CREATE_FAILED',
+  'RUNNING',
+  'DELETED',
+  'DELETE_FAILED',
+  'PAUSED',
+  'OPERATION_IN_PROGRESS',
+] as const;
+export type ServiceStatus = (typeof SERVICE_STATUSES)[number];
+
+export type OperationType =
+  | 'START_DEPLOYMENT'
+  | 'CREATE_SERVICE'
+  | 'PAUSE_SERVICE'
+  | 'RESUME_SERVICE'
+  | 'DELETE_SERVICE'
+  | 'UPDATE_SERVICE';
+
+export type OperationStatus =
+  | 'PENDING'
+  | 'IN_PROGRESS'
+  | 'FAILED'
+  | 'SUCCEEDED'
+  | 'ROLLBACK_IN_PROGRESS'
+  | 'ROLLBACK_FAILED'
+  | 'ROLLBACK_SUCCEEDED';
+
+export interface ServiceInfo {
+  arn: string;
+  name: string;
+  region: string;
+  status: ServiceStatus;
+}
+
+export interface OperationInfo {
+  id: string;
+  type: OperationType;
+  status: OperationStatus;
+  /** Epoch milliseconds. */
+  startedAt?: number;
+  endedAt?: number;
+  updatedAt?: number;
+}
+
+export interface StartOperationResult {
+  service: ServiceInfo;
+  /** Absent when App Runner accepted the call as a no-op (already in the desired state). */
+  operationId?: string;
+}
+
+/** How a failed call should be treated. */
+export type AppRunnerErrorKind =
+  | 'NotFound'
+  | 'InvalidState'
+  | 'Throttled'
+  | 'Unavailable'
+  | 'InvalidRequest'
+  | 'AccessDenied'
+  | 'Other';
+
+/** A failed App Runner call, classified. `transient` errors are worth retrying later. */
+export class AppRunnerCallError extends Error {
+  override readonly name = 'AppRunnerCallError';
+  constructor(
+    readonly kind: AppRunnerErrorKind,
+    readonly operation: string,
+    readonly awsErrorName: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${operation}: ${awsErrorName}: ${message}`, options);
+  }
+
+  get transient(): boolean {
+    return this.kind === 'Throttled' || this.kind === 'Unavailable';
+  }
+}
+
+export interface Page<T> {
+  items: T[];
+  nextToken?: string;
+}
+
+export interface AppRunnerPort {
+  /** One page of the services in a region (pages may be short, or even empty, and still carry a token). */
+  listServicesPage(region: string, nextToken?: string): Promise<Page<ServiceInfo>>;
+  describeService(arn: string): Promise<ServiceInfo>;
+  resumeService(arn: string): Promise<StartOperationResult>;
+  pauseService(arn: string): Promise<StartOperationResult>;
+  /** One page of a service's operations, newest first. */
+  listOperationsPage(arn: string, nextToken?: string): Promise<Page<OperationInfo>>;
+  listTags(arn: string): Promise<Record<string, string>>;
+  tagResource(arn: string, tags: Record<string, string>): Promise<void>;
+}
+
+/** Safety bound on pages read in one listing (20 services a page: 200,000 services). */
+export const MAX_PAGES = 10_000;
+
+/** Collects every service of a region, following NextToken through short and empty pages. */
+export async function listAllServices(port: AppRunnerPort, region: string): Promise<ServiceInfo[]> {
+  const all: ServiceInfo[] = [];
+  let token: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const out = await port.listServicesPage(region, token);
+    all.push(...out.items);
+    token = out.nextToken;
+    if (!token) return all;
+  }
+  throw new Error(`ListServices in ${region} returned more than ${MAX_PAGES} pages`);
+}
+
+/** Finds an operation by id, newest first, reading at most `maxPages` pages. */
+export async function findOperation(
+  port: AppRunnerPort,
+  arn: string,
+  operationId: string,
+  maxPages = 3,
+): Promise<OperationInfo | undefined> {
+  let token: string | undefined;
+  for (let page = 0; page < maxPages; page++) {
+    const out = await port.listOperationsPage(arn, token);
+    const found = out.items.find((op) => op.id === operationId);
+    if (found) return found;
+    token = out.nextToken;
+    if (!token) return undefined;
+  }
+  return undefined;
+}
+
+/** The newest operation of a service, if any. */
+export async function latestOperation(port: AppRunnerPort, arn: string): Promise<OperationInfo | undefined> {
+  // App Runner lists newest first; an empty first page with a token is possible, so follow a few.
+  let token: string | undefined;
+  for (let page = 0; page < 3; page++) {
+    const out = await port.listOperationsPage(arn, token);
+    if (out.items.length > 0) return out.items[0];
+    token = out.nextToken;
+    if (!token) return undefined;
+  }
+  return undefined;
+}
+
+/** Wraps a port so that `count` runs once per call (for request accounting). */
+export function countingPort(port: AppRunnerPort, count: () => void): AppRunnerPort {
+  return {
+    listServicesPage: (region, token) => (count(), port.listServicesPage(region, token)),
+    describeService: (arn) => (count(), port.describeService(arn)),
+    resumeService: (arn) => (count(), port.resumeService(arn)),
+    pauseService: (arn) => (count(), port.pauseService(arn)),
+    listOperationsPage: (arn, token) => (count(), port.listOperationsPage(arn, token)),
+    listTags: (arn) => (count(), port.listTags(arn)),
+    tagResource: (arn, tags) => (count(), port.tagResource(arn, tags)),
+  };
+}

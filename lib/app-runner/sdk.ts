@@ -1,0 +1,195 @@
+import {
+  AppRunnerClient,
+  DescribeServiceCommand,
+  ListOperationsCommand,
+  ListServicesCommand,
+  ListTagsForResourceCommand,
+  PauseServiceCommand,
+  ResumeServiceCommand,
+  type Service,
+  type ServiceSummary,
+  TagResourceCommand,
+} from '@aws-sdk/client-apprunner';
+import { regionOfArn } from '../arn';
+import {
+  AppRunnerCallError,
+  type AppRunnerErrorKind,
+  type AppRunnerPort,
+  type OperationInfo,
+  type OperationStatus,
+  type OperationType,
+  type Page,
+  type ServiceInfo,
+  type ServiceStatus,
+  type StartOperationResult,
+} from './port';
+
+export interface SdkAdapterOptions {
+  /** Region for name and tag look-ups; ARNs always use their own region. */
+  defaultRegion: string;
+  /** SDK attempts per call (the SDK's own retry, real-time backoff). */
+  maxAttempts?: number;
+  /** Fail a call whose response takes longer than this (the SDK only warns unless told to throw). */
+  requestTimeoutMs?: number;
+  /** Hook to instrument each client once (e.g. X-Ray through Powertools Tracer). */
+  instrument?: (client: AppRunnerClient) => AppRunnerClient;
+}
+
+/**
+ * The App Runner port on `@aws-sdk/client-apprunner`. One client per region, created on first use, with
+ * the SDK's default endpoint resolution (so `AWS_ENDPOINT_URL_APPRUNNER` redirects it).
+ */
+export class SdkAppRunner implements AppRunnerPort {
+  private readonly clients = new Map<string, AppRunnerClient>();
+
+  constructor(private readonly options: SdkAdapterOptions) {}
+
+  client(region: string): AppRunnerClient {
+    let client = this.clients.get(region);
+    if (!client) {
+      client = new AppRunnerClient({
+        region,
+        maxAttempts: this.options.maxAttempts ?? 3,
+        requestHandler: {
+          requestTimeout: this.options.requestTimeoutMs ?? 5000,
+          connectionTimeout: 3000,
+          throwOnRequestTimeout: true,
+        },
+      });
+      if (this.options.instrument) client = this.options.instrument(client);
+      this.clients.set(region, client);
+    }
+    return client;
+  }
+
+  async listServicesPage(region: string, nextToken?: string): Promise<Page<ServiceInfo>> {
+    const out = await call('ListServices', () =>
+      this.client(region).send(new ListServicesCommand({ MaxResults: 20, NextToken: nextToken })),
+    );
+    return {
+      items: (out.ServiceSummaryList ?? []).map((s) => toServiceInfo(s, region)),
+      nextToken: out.NextToken || undefined,
+    };
+  }
+
+  async describeService(arn: string): Promise<ServiceInfo> {
+    const region = regionOfArn(arn);
+    const out = await call('DescribeService', () =>
+      this.client(region).send(new DescribeServiceCommand({ ServiceArn: arn })),
+    );
+    return toServiceInfo(out.Service, region);
+  }
+
+  resumeService(arn: string): Promise<StartOperationResult> {
+    const region = regionOfArn(arn);
+    return call('ResumeService', async () => {
+      const out = await this.client(region).send(new ResumeServiceCommand({ ServiceArn: arn }));
+      return { service: toServiceInfo(out.Service, region), operationId: out.OperationId || undefined };
+    });
+  }
+
+  pauseService(arn: string): Promise<StartOperationResult> {
+    const region = regionOfArn(arn);
+    return call('PauseService', async () => {
+      const out = await this.client(region).send(new PauseServiceCommand({ ServiceArn: arn }));
+      return { service: toServiceInfo(out.Service, region), operationId: out.OperationId || undefined };
+    });
+  }
+
+  async listOperationsPage(arn: string, nextToken?: string): Promise<Page<OperationInfo>> {
+    const region = regionOfArn(arn);
+    const out = await call('ListOperations', () =>
+      this.client(region).send(
+        new ListOperationsCommand({ ServiceArn: arn, MaxResults: 20, NextToken: nextToken }),
+      ),
+    );
+    return {
+      items: (out.OperationSummaryList ?? []).map((op) => ({
+        id: op.Id ?? '',
+        type: (op.Type ?? 'UPDATE_SERVICE') as OperationType,
+        status: (op.Status ?? 'PENDING') as OperationStatus,
+        startedAt: op.StartedAt?.getTime(),
+        endedAt: op.EndedAt?.getTime(),
+        updatedAt: op.UpdatedAt?.getTime(),
+      })),
+      nextToken: out.NextToken || undefined,
+    };
+  }
+
+  async listTags(arn: string): Promise<Record<string, string>> {
+    const region = regionOfArn(arn);
+    const out = await call('ListTagsForResource', () =>
+      this.client(region).send(new ListTagsForResourceCommand({ ResourceArn: arn })),
+    );
+    return Object.fromEntries((out.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+  }
+
+  async tagResource(arn: string, tags: Record<string, string>): Promise<void> {
+    const region = regionOfArn(arn);
+    await call('TagResource', () =>
+      this.client(region).send(
+        new TagResourceCommand({
+          ResourceArn: arn,
+          Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+        }),
+      ),
+    );
+  }
+
+  destroy(): void {
+    for (const client of this.clients.values()) client.destroy();
+    this.clients.clear();
+  }
+}
+
+function toServiceInfo(s: Service | ServiceSummary | undefined, region: string): ServiceInfo {
+  return {
+    arn: s?.ServiceArn ?? '',
+    name: s?.ServiceName ?? '',
+    region,
+    status: (s?.Status ?? 'OPERATION_IN_PROGRESS') as ServiceStatus,
+  };
+}
+
+async function call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw classify(operation, error);
+  }
+}
+
+const KIND_BY_NAME: Record<string, AppRunnerErrorKind> = {
+  ResourceNotFoundException: 'NotFound',
+  InvalidStateException: 'InvalidState',
+  ThrottlingException: 'Throttled',
+  TooManyRequestsException: 'Throttled',
+  InternalServiceErrorException: 'Unavailable',
+  ServiceUnavailableException: 'Unavailable',
+  InvalidRequestException: 'InvalidRequest',
+  AccessDeniedException: 'AccessDenied',
+};
+
+/** Maps an SDK error to a classified {@link AppRunnerCallError}. */
+export function classify(operation: string, error: unknown): AppRunnerCallError {
+  if (error instanceof AppRunnerCallError) return error;
+  const e = error as {
+    name?: string;
+    message?: string;
+    code?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
+  const name = e?.name ?? 'Error';
+  const status = e?.$metadata?.httpStatusCode;
+  let kind: AppRunnerErrorKind = KIND_BY_NAME[name] ?? 'Other';
+  if (kind === 'Other') {
+    if (status === 429) kind = 'Throttled';
+    else if ((status !== undefined && status >= 500) || isNetworkError(e)) kind = 'Unavailable';
+  }
+  return new AppRunnerCallError(kind, operation, name, e?.message ?? String(error), { cause: error });
+}
+
+function isNetworkError(e: { name?: string; code?: string; message?: string }): boolean {
+  const text = `${e.name ?? ''} ${e.code ?? ''} ${e.message ?? ''}`;
+  return /Timeout|ECONNRESET|ECONNREFUSED|EPIPE|socket hang up|ETIMEDOUT|EAI_AGAIN/i.test(text);
+}

@@ -1,0 +1,43 @@
+import { guarded } from './app-runner/guarded';
+import { advanceBatch, type BatchState } from './batch';
+import { makeHandler } from './handler';
+import { parseBatch } from './payloads';
+import type { RuntimeSource } from './runtime';
+
+/** The Start and Check functions share one core: they differ only in whether they poll in-function. */
+export function createBatchHandler(mode: 'start' | 'check', source?: RuntimeSource) {
+  return makeHandler<unknown, BatchState>(async (event, rt) => {
+    const batch = parseBatch(event);
+    const log = rt.logger.createChild({
+      persistentKeys: { executionId: batch.run.executionId, batchId: batch.batchId, step: mode },
+    });
+    const appRunner = guarded(rt.appRunner, rt.clock, {
+      requestsPerSecond: batch.settings.requestsPerSecond,
+    });
+    const before = batch.services.filter((s) => s.phase === 'DONE').length;
+    const next = await advanceBatch(batch, mode, { appRunner, clock: rt.clock, log });
+    for (const svc of next.services) {
+      if (svc.result && !batch.services.find((b) => b.arn === svc.arn)?.result) {
+        log.info('service finished', {
+          serviceName: svc.name,
+          serviceArn: svc.arn,
+          outcome: svc.result.outcome,
+          reason: svc.result.reason,
+          operationId: svc.result.operationId,
+          durationSeconds: svc.result.durationSeconds,
+        });
+      }
+    }
+    log.info(`${mode} round done`, {
+      round: next.round,
+      finished: next.services.filter((s) => s.phase === 'DONE').length - before,
+      open: next.services.filter((s) => s.phase !== 'DONE').length,
+      nextDelaySeconds: next.nextDelaySeconds,
+    });
+    // Published at once (not at the end of the invocation) so concurrent in-process runs never mix metrics.
+    rt.metrics.addDimension('Action', batch.run.action);
+    rt.metrics.addMetric('AppRunnerRequests', 'Count', next.requests - batch.requests);
+    rt.metrics.publishStoredMetrics();
+    return next;
+  }, source);
+}

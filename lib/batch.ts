@@ -1,0 +1,398 @@
+import {
+  AppRunnerCallError,
+  type AppRunnerPort,
+  countingPort,
+  findOperation,
+  latestOperation,
+  listAllServices,
+  type OperationInfo,
+  type ServiceStatus,
+} from './app-runner/port';
+import type { Clock } from './clock';
+import { LEASE_TAG, type OutcomeReason, type RunInfo, type ServiceResult } from './contracts';
+import { decide, desiredStatus } from './decide';
+import { describeError } from './errors';
+import type { Log } from './powertools';
+
+/** Per-batch knobs, fixed by Plan from the config so every step of a batch agrees. */
+export interface BatchSettings {
+  /** Epoch ms after which unfinished services end TIMED_OUT. */
+  deadlineAt: number;
+  maxPolls: number;
+  /** Operations this batch keeps in flight at once. */
+  maxInFlight: number;
+  /** This batch's share of the App Runner request budget. */
+  requestsPerSecond: number;
+  pollWindowSeconds: number;
+  pollIntervalSeconds: number;
+  initialDelaySeconds: number;
+  minDelaySeconds: number;
+  maxDelaySeconds: number;
+}
+
+export type Phase = 'PENDING' | 'WAITING' | 'IN_FLIGHT' | 'DONE';
+
+/** One service as a batch tracks it between steps. */
+export interface TrackedService {
+  arn: string;
+  name: string;
+  phase: Phase;
+  /** Last status seen (from Plan, a sweep, a describe or an operation call). */
+  status: ServiceStatus;
+  fromStatus?: ServiceStatus;
+  operationId?: string;
+  /** Epoch ms the tracked operation started (App Runner's StartedAt when known). */
+  operationStartedAt?: number;
+  /** Why the service is waiting (another operation in flight). */
+  waitingFor?: string;
+  leaseSet?: boolean;
+  polls: number;
+  transientErrors: number;
+  lastError?: string;
+  notes: string[];
+  result?: ServiceResult;
+}
+
+/** The state a batch carries through Start → Wait → Check → … (the Map iteration's data). */
+export interface BatchState {
+  run: RunInfo;
+  batchId: string;
+  region: string;
+  /** Services known in the region at plan time: sizes a full ListServices sweep. */
+  regionServiceCount: number;
+  settings: BatchSettings;
+  services: TrackedService[];
+  round: number;
+  /** Seconds the Wait state sleeps before the next check. */
+  nextDelaySeconds: number;
+  allDone: boolean;
+  /** App Runner requests made by this batch so far. */
+  requests: number;
+}
+
+export interface BatchDeps {
+  appRunner: AppRunnerPort;
+  clock: Clock;
+  log: Log;
+}
+
+type Mode = 'start' | 'check';
+
+/**
+ * Moves a batch forward: starts what can start (within the in-flight limit), reads statuses (one
+ * ListServices sweep when that is cheaper than a DescribeService per service), records outcomes, and
+ * in `check` mode keeps polling inside the function for up to `pollWindowSeconds`. Each service's
+ * errors end in that service's outcome only; the batch itself never throws for a service's sake.
+ */
+export async function advanceBatch(state: BatchState, mode: Mode, given: BatchDeps): Promise<BatchState> {
+  const s: BatchState = structuredClone(state);
+  const deps: BatchDeps = { ...given, appRunner: countingPort(given.appRunner, () => s.requests++) };
+  const { clock } = deps;
+  const windowEnd = clock.now() + (mode === 'check' ? s.settings.pollWindowSeconds * 1000 : 0);
+  s.round += 1;
+  let first = true;
+  for (;;) {
+    if (!(mode === 'start' && first)) await refreshStatuses(s, deps);
+    settleLimits(s, clock.now());
+    await startReady(s, deps);
+    settleLimits(s, clock.now());
+    first = false;
+    if (s.services.every((svc) => svc.phase === 'DONE')) break;
+    const interval = s.settings.pollIntervalSeconds * 1000;
+    if (clock.now() + interval > windowEnd) break;
+    await clock.sleep(interval);
+  }
+  s.allDone = s.services.every((svc) => svc.phase === 'DONE');
+  s.nextDelaySeconds = s.allDone ? 0 : nextDelay(s, clock.now());
+  return s;
+}
+
+/** Seconds to wait before the next check: long while operations cannot be done yet, short after. */
+export function nextDelay(s: BatchState, now: number): number {
+  const { initialDelaySeconds, minDelaySeconds, maxDelaySeconds } = s.settings;
+  const open = s.services.filter((svc) => svc.phase !== 'DONE');
+  let delay = maxDelaySeconds;
+  for (const svc of open) {
+    if (svc.phase === 'IN_FLIGHT' && svc.operationStartedAt !== undefined) {
+      // An operation is not expected to end before initialDelaySeconds; until then there is no use asking.
+      const earliest = svc.operationStartedAt + initialDelaySeconds * 1000;
+      delay = Math.min(delay, Math.ceil((earliest - now) / 1000));
+    } else {
+      delay = Math.min(delay, minDelaySeconds);
+    }
+  }
+  // Never sleep past the deadline by more than the minimum delay: the deadline must be observed.
+  const toDeadline = Math.ceil((s.settings.deadlineAt - now) / 1000);
+  delay = Math.min(delay, Math.max(minDelaySeconds, toDeadline));
+  return Math.max(minDelaySeconds, Math.min(maxDelaySeconds, delay));
+}
+
+function finish(
+  svc: TrackedService,
+  now: number,
+  outcome: ServiceResult['outcome'],
+  reason: OutcomeReason | undefined,
+  extra: Partial<ServiceResult> = {},
+): void {
+  svc.phase = 'DONE';
+  const result: ServiceResult = {
+    serviceArn: svc.arn,
+    serviceName: svc.name,
+    outcome,
+    ...(reason ? { reason } : {}),
+    ...(svc.operationId ? { operationId: svc.operationId } : {}),
+    ...(svc.fromStatus ? { fromStatus: svc.fromStatus } : {}),
+    toStatus: svc.status,
+    ...(svc.operationStartedAt !== undefined && outcome !== 'SKIPPED'
+      ? { durationSeconds: Math.max(0, Math.round((now - svc.operationStartedAt) / 1000)) }
+      : {}),
+    polls: svc.polls,
+    finishedAt: new Date(now).toISOString(),
+    ...(svc.notes.length ? { notes: [...svc.notes] } : {}),
+    ...extra,
+  };
+  svc.result = result;
+}
+
+function settleLimits(s: BatchState, now: number): void {
+  for (const svc of s.services) {
+    if (svc.phase === 'DONE') continue;
+    if (now >= s.settings.deadlineAt) {
+      const what =
+        svc.phase === 'IN_FLIGHT'
+          ? `operation ${svc.operationId ?? ''} still in progress`
+          : svc.phase === 'WAITING'
+            ? `still waiting for ${svc.waitingFor ?? 'another operation'} to finish`
+            : 'the operation could not be started';
+      const last = svc.lastError ? ` (last error: ${svc.lastError})` : '';
+      finish(svc, now, 'TIMED_OUT', 'DEADLINE_EXCEEDED', { error: `deadline passed: ${what}${last}` });
+    } else if (svc.polls >= s.settings.maxPolls) {
+      finish(svc, now, 'TIMED_OUT', 'POLL_LIMIT', {
+        error: `gave up after ${svc.polls} status checks (MAX_POLLS=${s.settings.maxPolls})`,
+      });
+    }
+  }
+}
+
+async function startReady(s: BatchState, deps: BatchDeps): Promise<void> {
+  let inFlight = s.services.filter((svc) => svc.phase === 'IN_FLIGHT').length;
+  for (const svc of s.services) {
+    if (svc.phase !== 'PENDING') continue;
+    if (inFlight >= s.settings.maxInFlight) return;
+    try {
+      await startOne(s, svc, deps);
+    } catch (error) {
+      // Anything unexpected ends this service only.
+      const { message } = describeError(error);
+      deps.log.error('unexpected error while starting the operation', {
+        serviceName: svc.name,
+        error: message,
+      });
+      finish(svc, deps.clock.now(), 'FAILED', 'WORKFLOW_ERROR', { error: message });
+    }
+    if ((svc.phase as Phase) === 'IN_FLIGHT') inFlight++;
+  }
+}
+
+async function startOne(s: BatchState, svc: TrackedService, deps: BatchDeps): Promise<void> {
+  const { appRunner, clock, log } = deps;
+  const action = s.run.action;
+  try {
+    // A resume that carries a lease writes it first, so that a pause arriving meanwhile already sees it.
+    if (action === 'resume' && s.run.keepAwakeUntil && !svc.leaseSet) {
+      await appRunner.tagResource(svc.arn, { [LEASE_TAG]: s.run.keepAwakeUntil });
+      svc.leaseSet = true;
+      svc.notes.push(`keep-awake lease set until ${s.run.keepAwakeUntil}`);
+    }
+    // A pause re-reads the tags right before acting: a wake with a lease may have landed since Plan.
+    let tags: Record<string, string> = {};
+    if (action === 'pause') {
+      tags = await appRunner.listTags(svc.arn);
+    }
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const verdict = await classifyCurrent(s, svc, tags, deps);
+      if (verdict !== 'act') return;
+      svc.fromStatus ??= svc.status;
+      try {
+        const out =
+          action === 'resume'
+            ? await appRunner.resumeService(svc.arn)
+            : await appRunner.pauseService(svc.arn);
+        svc.status = out.service.status;
+        if (out.operationId) {
+          svc.phase = 'IN_FLIGHT';
+          svc.operationId = out.operationId;
+          svc.operationStartedAt = clock.now();
+          log.info(`${action} started`, { serviceName: svc.name, operationId: out.operationId });
+        } else {
+          // App Runner accepted the call as a no-op: already in the desired state.
+          svc.status = desiredStatus(action);
+          finish(svc, clock.now(), 'SKIPPED', action === 'resume' ? 'ALREADY_RUNNING' : 'ALREADY_PAUSED');
+        }
+        return;
+      } catch (error) {
+        if (error instanceof AppRunnerCallError && error.kind === 'InvalidState') {
+          // The status moved under us: re-read it and decide again, never fail blindly.
+          log.info('App Runner refused the call in the current state; reconciling', {
+            serviceName: svc.name,
+            error: error.message,
+          });
+          const fresh = await appRunner.describeService(svc.arn);
+          svc.status = fresh.status;
+          continue;
+        }
+        throw error;
+      }
+    }
+    // Still contended after re-reading: try again on the next round.
+    svc.lastError = 'the service kept changing state; will retry';
+  } catch (error) {
+    handleCallError(svc, error, deps);
+  }
+}
+
+/**
+ * Looks at the service's current status and either finishes it (skip/fail), makes it track or wait for
+ * an operation already in flight, or says it is time to act.
+ */
+async function classifyCurrent(
+  s: BatchState,
+  svc: TrackedService,
+  tags: Record<string, string>,
+  deps: BatchDeps,
+): Promise<'act' | 'handled'> {
+  const { clock, appRunner } = deps;
+  const now = clock.now();
+  if (svc.status === 'OPERATION_IN_PROGRESS') {
+    const op = await latestOperation(appRunner, svc.arn);
+    const wanted = s.run.action === 'resume' ? 'RESUME_SERVICE' : 'PAUSE_SERVICE';
+    if (op && isOpen(op) && op.type === wanted) {
+      svc.phase = 'IN_FLIGHT';
+      svc.operationId = op.id;
+      svc.operationStartedAt = op.startedAt ?? now;
+      svc.fromStatus ??= s.run.action === 'resume' ? 'PAUSED' : 'RUNNING';
+      svc.notes.push(`joined ${wanted} operation ${op.id} already in flight`);
+      return 'handled';
+    }
+    svc.phase = 'WAITING';
+    svc.waitingFor = op && isOpen(op) ? `${op.type} operation ${op.id}` : 'the current operation';
+    if (!svc.notes.some((n) => n.startsWith('waited for'))) svc.notes.push(`waited for ${svc.waitingFor}`);
+    return 'handled';
+  }
+  const decision = decide({ ...s.run, dryRun: false }, svc.status, tags, now);
+  if (decision.kind === 'act') {
+    for (const note of decision.notes) if (!svc.notes.includes(note)) svc.notes.push(note);
+    return 'act';
+  }
+  if (decision.kind === 'skip') {
+    for (const note of decision.notes) if (!svc.notes.includes(note)) svc.notes.push(note);
+    finish(svc, now, 'SKIPPED', decision.reason);
+  } else {
+    finish(svc, now, 'FAILED', decision.reason, { error: decision.error });
+  }
+  return 'handled';
+}
+
+function isOpen(op: OperationInfo): boolean {
+  return op.status === 'PENDING' || op.status === 'IN_PROGRESS' || op.status === 'ROLLBACK_IN_PROGRESS';
+}
+
+function handleCallError(svc: TrackedService, error: unknown, deps: BatchDeps): void {
+  const now = deps.clock.now();
+  if (error instanceof AppRunnerCallError) {
+    if (error.kind === 'NotFound') {
+      finish(svc, now, 'FAILED', svc.operationId ? 'SERVICE_DELETED' : 'NOT_FOUND', {
+        error: `App Runner no longer knows this service (${error.awsErrorName})`,
+      });
+      return;
+    }
+    if (error.transient) {
+      // Throttling and 5xx never fail a service on their own: keep it and try again next round.
+      svc.transientErrors++;
+      svc.lastError = error.message;
+      deps.log.warn('App Runner call failed transiently; will retry', {
+        serviceName: svc.name,
+        error: error.message,
+      });
+      return;
+    }
+    finish(svc, now, 'FAILED', 'APP_RUNNER_ERROR', { error: error.message });
+    return;
+  }
+  throw error;
+}
+
+/** Reads the status of every service that needs it, with the cheapest mix of calls. */
+async function refreshStatuses(s: BatchState, deps: BatchDeps): Promise<void> {
+  const watched = s.services.filter((svc) => svc.phase === 'IN_FLIGHT' || svc.phase === 'WAITING');
+  if (watched.length === 0) return;
+  const sweepPages = Math.ceil(s.regionServiceCount / 20) + 1;
+  let seen: Map<string, ServiceStatus> | undefined;
+  if (watched.length > sweepPages) {
+    try {
+      const all = await listAllServices(deps.appRunner, s.region);
+      seen = new Map(all.map((info) => [info.arn, info.status]));
+    } catch (error) {
+      // A failed sweep is not fatal: fall back to one DescribeService per service.
+      deps.log.warn('ListServices sweep failed; describing services one by one', {
+        error: describeError(error).message,
+      });
+    }
+  }
+  for (const svc of watched) {
+    try {
+      let status = seen?.get(svc.arn);
+      if (status === undefined) {
+        status = (await deps.appRunner.describeService(svc.arn)).status;
+      }
+      svc.polls++;
+      svc.status = status;
+      await observe(s, svc, deps);
+    } catch (error) {
+      try {
+        handleCallError(svc, error, deps);
+      } catch (unexpected) {
+        finish(svc, deps.clock.now(), 'FAILED', 'WORKFLOW_ERROR', {
+          error: describeError(unexpected).message,
+        });
+      }
+    }
+  }
+}
+
+/** Acts on a freshly read status. */
+async function observe(s: BatchState, svc: TrackedService, deps: BatchDeps): Promise<void> {
+  const now = deps.clock.now();
+  if (svc.status === 'DELETED') {
+    finish(svc, now, 'FAILED', 'SERVICE_DELETED', {
+      error: 'the service was deleted while the workflow ran',
+    });
+    return;
+  }
+  if (svc.phase === 'WAITING') {
+    if (svc.status !== 'OPERATION_IN_PROGRESS') {
+      svc.phase = 'PENDING';
+      svc.waitingFor = undefined;
+    }
+    return;
+  }
+  if (svc.status === 'OPERATION_IN_PROGRESS' || !svc.operationId) return;
+  // The service left OPERATION_IN_PROGRESS: ask App Runner how the operation ended.
+  const op = await findOperation(deps.appRunner, svc.arn, svc.operationId);
+  if (op && isOpen(op)) return; // status and operation list disagree for a moment: look again later
+  const wanted = desiredStatus(s.run.action);
+  if (op?.status === 'SUCCEEDED' || (!op && svc.status === wanted)) {
+    finish(
+      svc,
+      now,
+      'SUCCEEDED',
+      undefined,
+      op ? {} : { notes: [...svc.notes, 'operation no longer listed'] },
+    );
+    return;
+  }
+  const opStatus = op?.status ?? 'UNKNOWN';
+  finish(svc, now, 'FAILED', 'OPERATION_FAILED', {
+    error: `App Runner reports operation ${svc.operationId} ${opStatus}; the service is ${svc.status}`,
+  });
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { ABSOLUTE_MAX_TARGETS } from './contracts';
+import { InvalidConfigError, issuesFromZod } from './errors';
+
+const int = (min: number, max: number, fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
+    .default(fallback);
+
+const ConfigSchema = z
+  .object({
+    AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1'),
+    /** SNS topic for alerts; empty disables publishing (the report says so). */
+    ALERT_TOPIC_ARN: z
+      .string()
+      .regex(/^(arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256})?$/, 'must be an SNS topic ARN or empty')
+      .default(''),
+    /** failures: alert on FAILED/TIMED_OUT only; always: also a summary of every run. */
+    ALERT_ON: z.enum(['failures', 'always'], { error: 'must be "failures" or "always"' }).default('failures'),
+    OPERATION_DEADLINE_SECONDS: int(60, 5400, 900),
+    POLL_INITIAL_DELAY_SECONDS: int(0, 600, 20),
+    POLL_MIN_DELAY_SECONDS: int(1, 600, 2),
+    POLL_MAX_DELAY_SECONDS: int(1, 3600, 60),
+    POLL_WINDOW_SECONDS: int(0, 600, 40),
+    POLL_INTERVAL_SECONDS: int(1, 60, 3),
+    MAX_POLLS: int(1, 10_000, 200),
+    MAX_CONCURRENT_OPERATIONS: int(1, 1000, 25),
+    BATCH_SIZE: int(1, ABSOLUTE_MAX_TARGETS, 250),
+    MAX_BATCH_CONCURRENCY: int(1, 40, 10),
+    APPRUNNER_MAX_REQUESTS_PER_SECOND: int(1, 1000, 10),
+    MAX_TARGETS: int(1, ABSOLUTE_MAX_TARGETS, 1000),
+    /** Attempts the SDK itself makes per call; the workflow retries on top of that on its own clock. */
+    APPRUNNER_SDK_MAX_ATTEMPTS: int(1, 10, 3),
+    APPRUNNER_REQUEST_TIMEOUT_MS: int(100, 60_000, 5000),
+  })
+  .superRefine((c, ctx) => {
+    if (c.POLL_MIN_DELAY_SECONDS > c.POLL_MAX_DELAY_SECONDS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['POLL_MIN_DELAY_SECONDS'],
+        message: 'must not exceed POLL_MAX_DELAY_SECONDS',
+      });
+    }
+  });
+
+export type Config = Readonly<z.output<typeof ConfigSchema>>;
+
+/**
+ * Reads and validates the function environment once. Unknown variables are ignored; every bad or
+ * missing one is listed in a single {@link InvalidConfigError}.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings mean "not set" so that serverless.yml can pass optional parameters through.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = ConfigSchema.safeParse(present);
+  if (!parsed.success) throw new InvalidConfigError(issuesFromZod(parsed.error));
+  return Object.freeze(parsed.data);
+}

@@ -1,0 +1,194 @@
+import { z } from 'zod';
+import { SERVICE_ARN_PATTERN, SERVICE_NAME_PATTERN } from './arn';
+import { InvalidInputError, issuesFromZod } from './errors';
+
+/** Tags this product reads and writes on App Runner services (contract: see docs). */
+export const LEASE_TAG = 'apprunner-scheduler:keep-awake-until';
+export const OPT_OUT_TAG = 'apprunner-scheduler:opt-out';
+
+/** Hard ceiling on targets per execution; the configured MAX_TARGETS may only lower it. */
+export const ABSOLUTE_MAX_TARGETS = 5000;
+/** How far ahead a keep-awake lease may reach. */
+export const MAX_LEASE_DAYS = 31;
+
+export const ACTIONS = ['resume', 'pause'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+const isoTimestamp = z
+  .string()
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/,
+    'must be an ISO-8601 timestamp with a time zone, e.g. 2026-11-28T08:00:00Z',
+  )
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a real date and time');
+
+const tagKey = z
+  .string()
+  .min(1, 'tag keys must not be empty')
+  .max(128, 'tag keys are at most 128 characters')
+  .refine((k) => !k.toLowerCase().startsWith('aws:'), 'tag keys must not start with "aws:"');
+
+/** Execution input (contract). Unknown fields are rejected so that typos never pass silently. */
+export const ExecutionInputSchema = z
+  .object({
+    action: z.enum(ACTIONS, { error: 'must be "resume" or "pause"' }),
+    targets: z
+      .object({
+        serviceArns: z
+          .array(
+            z
+              .string()
+              .regex(
+                SERVICE_ARN_PATTERN,
+                'must be an App Runner service ARN (arn:aws:apprunner:…:service/<name>/<id>)',
+              ),
+          )
+          .max(ABSOLUTE_MAX_TARGETS)
+          .optional(),
+        serviceNames: z
+          .array(
+            z
+              .string()
+              .regex(SERVICE_NAME_PATTERN, 'must be an App Runner service name (4–40 of A–Z a–z 0–9 - _)'),
+          )
+          .max(ABSOLUTE_MAX_TARGETS)
+          .optional(),
+        tags: z
+          .record(tagKey, z.string().max(256, 'tag values are at most 256 characters'))
+          .refine((t) => Object.keys(t).length <= 10, 'at most 10 tags may be combined')
+          .optional(),
+      })
+      .strict()
+      .refine(
+        (t) =>
+          (t.serviceArns?.length ?? 0) + (t.serviceNames?.length ?? 0) + Object.keys(t.tags ?? {}).length > 0,
+        'needs at least one selector: serviceArns, serviceNames or tags',
+      ),
+    dryRun: z.boolean().default(false),
+    reason: z.string().max(512, 'is at most 512 characters').default(''),
+    requestedBy: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(128, 'is at most 128 characters')
+      .regex(/^[\w.:@/+=,-]+$/, 'may contain letters, digits and . : @ / + = , - _ only')
+      .default('unknown'),
+    keepAwakeUntil: isoTimestamp.optional(),
+  })
+  .strict()
+  .superRefine((input, ctx) => {
+    if (input.keepAwakeUntil !== undefined && input.action !== 'resume') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['keepAwakeUntil'],
+        message: 'is only allowed with action "resume"',
+      });
+    }
+  });
+
+export type ExecutionInput = z.output<typeof ExecutionInputSchema>;
+
+/**
+ * Validates execution input. `now` and `maxTargets` add the checks that depend on time and config.
+ * @throws InvalidInputError naming every bad field
+ */
+export function parseExecutionInput(raw: unknown, opts: { now: number; maxTargets: number }): ExecutionInput {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new InvalidInputError([{ field: '(input)', problem: 'must be a JSON object' }]);
+  }
+  const parsed = ExecutionInputSchema.safeParse(raw);
+  if (!parsed.success) throw new InvalidInputError(issuesFromZod(parsed.error));
+  const input = parsed.data;
+  const explicit = (input.targets.serviceArns?.length ?? 0) + (input.targets.serviceNames?.length ?? 0);
+  if (explicit > opts.maxTargets) {
+    throw new InvalidInputError([
+      {
+        field: 'targets',
+        problem: `names ${explicit} services; the limit is ${opts.maxTargets} per execution`,
+      },
+    ]);
+  }
+  if (input.keepAwakeUntil !== undefined) {
+    const until = Date.parse(input.keepAwakeUntil);
+    if (until <= opts.now) {
+      throw new InvalidInputError([{ field: 'keepAwakeUntil', problem: 'is in the past' }]);
+    }
+    if (until > opts.now + MAX_LEASE_DAYS * 86_400_000) {
+      throw new InvalidInputError([
+        { field: 'keepAwakeUntil', problem: `is more than ${MAX_LEASE_DAYS} days ahead` },
+      ]);
+    }
+  }
+  return input;
+}
+
+export const OUTCOMES = ['SUCCEEDED', 'SKIPPED', 'FAILED', 'TIMED_OUT'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** Why a service was skipped, failed or timed out. */
+export type OutcomeReason =
+  | 'ALREADY_RUNNING'
+  | 'ALREADY_PAUSED'
+  | 'KEEP_AWAKE_LEASE'
+  | 'OPTED_OUT'
+  | 'DRY_RUN'
+  | 'NOT_PAUSABLE_STATE'
+  | 'NOT_RESUMABLE_STATE'
+  | 'NOT_FOUND'
+  | 'SERVICE_DELETED'
+  | 'OPERATION_FAILED'
+  | 'DEADLINE_EXCEEDED'
+  | 'POLL_LIMIT'
+  | 'APP_RUNNER_ERROR'
+  | 'WORKFLOW_ERROR';
+
+/** One service's line in the execution result (contract). */
+export interface ServiceResult {
+  serviceArn: string;
+  serviceName: string;
+  outcome: Outcome;
+  reason?: OutcomeReason;
+  operationId?: string;
+  fromStatus?: string;
+  toStatus?: string;
+  durationSeconds?: number;
+  polls?: number;
+  finishedAt?: string;
+  error?: string;
+  /** Extra facts a person should know: joined an operation already in flight, opt-out overridden, lease set. */
+  notes?: string[];
+}
+
+export interface RunSummary {
+  targeted: number;
+  succeeded: number;
+  skipped: number;
+  failed: number;
+  timedOut: number;
+}
+
+/** The execution result (contract). */
+export interface ExecutionReport {
+  action: Action;
+  dryRun: boolean;
+  reason: string;
+  requestedBy: string;
+  startedAt: string;
+  finishedAt: string;
+  executionId?: string;
+  summary: RunSummary;
+  services: ServiceResult[];
+  alert?: { published: boolean; error?: string; messageId?: string };
+}
+
+/** What every step of the workflow knows about the run (carried in the state, small). */
+export interface RunInfo {
+  action: Action;
+  dryRun: boolean;
+  reason: string;
+  requestedBy: string;
+  /** true when requestedBy starts with "schedule:" — opt-out tags apply only to scheduled runs. */
+  scheduled: boolean;
+  keepAwakeUntil?: string;
+  startedAt: string;
+  executionId?: string;
+}

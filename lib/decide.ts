@@ -1,0 +1,84 @@
+import type { ServiceStatus } from './app-runner/port';
+import { type Action, LEASE_TAG, OPT_OUT_TAG, type OutcomeReason, type RunInfo } from './contracts';
+
+/** What to do with one service, decided from its status and tags alone (pure; no I/O). */
+export type Decision =
+  | { kind: 'act'; notes: string[] }
+  | { kind: 'skip'; reason: OutcomeReason; notes: string[] }
+  | { kind: 'fail'; reason: OutcomeReason; error: string };
+
+export interface Lease {
+  until?: number;
+  /** The tag was present but unreadable; it is ignored and reported. */
+  malformed?: string;
+}
+
+/** Reads the keep-awake lease tag. */
+export function readLease(tags: Record<string, string>): Lease {
+  const raw = tags[LEASE_TAG];
+  if (raw === undefined || raw === '') return {};
+  const until = Date.parse(raw);
+  return Number.isNaN(until) ? { malformed: raw } : { until };
+}
+
+export function isOptedOut(tags: Record<string, string>): boolean {
+  return (tags[OPT_OUT_TAG] ?? '').trim().toLowerCase() === 'true';
+}
+
+/** The status an action leaves a service in. */
+export function desiredStatus(action: Action): ServiceStatus {
+  return action === 'resume' ? 'RUNNING' : 'PAUSED';
+}
+
+/**
+ * The scheduling decision for one service: the single place where tags, status and the kind of run
+ * combine into act, skip (with a reason) or fail.
+ */
+export function decide(
+  run: RunInfo,
+  status: ServiceStatus,
+  tags: Record<string, string>,
+  now: number,
+): Decision {
+  const notes: string[] = [];
+  if (status === 'DELETED') {
+    return run.action === 'pause'
+      ? { kind: 'skip', reason: 'NOT_PAUSABLE_STATE', notes: ['service is DELETED'] }
+      : { kind: 'fail', reason: 'SERVICE_DELETED', error: 'the service has been deleted' };
+  }
+  if (status === 'CREATE_FAILED' || status === 'DELETE_FAILED') {
+    return run.action === 'pause'
+      ? { kind: 'skip', reason: 'NOT_PAUSABLE_STATE', notes: [`service is ${status}`] }
+      : {
+          kind: 'fail',
+          reason: 'NOT_RESUMABLE_STATE',
+          error: `the service is ${status} and cannot be resumed; fix or recreate it in App Runner`,
+        };
+  }
+  if (isOptedOut(tags)) {
+    if (run.scheduled) return { kind: 'skip', reason: 'OPTED_OUT', notes: [`tag ${OPT_OUT_TAG}=true`] };
+    notes.push(`opt-out tag overridden by an explicit request from ${run.requestedBy}`);
+  }
+  if (run.action === 'pause') {
+    const lease = readLease(tags);
+    if (lease.until !== undefined && lease.until > now) {
+      return {
+        kind: 'skip',
+        reason: 'KEEP_AWAKE_LEASE',
+        notes: [...notes, `kept awake until ${new Date(lease.until).toISOString()}`],
+      };
+    }
+    if (lease.malformed !== undefined) notes.push(`ignored unreadable ${LEASE_TAG} tag "${lease.malformed}"`);
+  }
+  if (status === desiredStatus(run.action) && !(run.action === 'resume' && run.keepAwakeUntil)) {
+    return { kind: 'skip', reason: run.action === 'resume' ? 'ALREADY_RUNNING' : 'ALREADY_PAUSED', notes };
+  }
+  if (run.dryRun) {
+    const what =
+      status === desiredStatus(run.action)
+        ? `would set the keep-awake lease (already ${status})`
+        : `would ${run.action} (status ${status})`;
+    return { kind: 'skip', reason: 'DRY_RUN', notes: [...notes, what] };
+  }
+  return { kind: 'act', notes };
+}

@@ -1,0 +1,354 @@
+import '../polyfills';
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { createHandler as createCheck } from '../../functions/check-operations/handler';
+import { createHandler as createPlan } from '../../functions/plan/handler';
+import { createHandler as createReport } from '../../functions/report/handler';
+import { createHandler as createStart } from '../../functions/start-operations/handler';
+import type { AlertMessage, AlertPublisher } from '../alerts';
+import { SdkAppRunner } from '../app-runner/sdk';
+import type { BatchState, TrackedService } from '../batch';
+import { type Clock, ManualClock, VirtualClock } from '../clock';
+import { loadConfig } from '../config';
+import type { ExecutionReport } from '../contracts';
+import { logger, metrics, tracer } from '../powertools';
+import type { Runtime } from '../runtime';
+import { type Captured, startCapture, stopCapture } from './capture';
+import { type FunctionId, loadDefinition, statesOfType } from './definition';
+
+/** Something that happened to a service during a local run, for live progress. */
+export interface ProgressEvent {
+  at: number;
+  kind: 'planned' | 'started' | 'joined' | 'waiting' | 'polled' | 'finished';
+  service: string;
+  detail: string;
+}
+
+export interface LocalRunOptions {
+  /** Where App Runner calls go (the emulator's endpoint); omit to use the SDK's normal resolution (real AWS). */
+  appRunnerEndpoint?: string;
+  /** The clock the functions use. A VirtualClock makes Wait states and in-function sleeps take no real time. */
+  clock?: Clock;
+  /** Function environment on top of the defaults (tunables such as POLL_WINDOW_SECONDS). */
+  env?: Record<string, string>;
+  /** Where alerts go; default: recorded in the result. */
+  alerts?: AlertPublisher;
+  /** Called for each progress event. */
+  onProgress?: (event: ProgressEvent) => void;
+  /** Execution name (default: a timestamped unique name). */
+  name?: string;
+}
+
+export interface InvocationStats {
+  count: number;
+  /** Billed duration in this run's clock (simulated for a VirtualClock), ms. */
+  clockMs: number;
+  /** Real time spent, ms. */
+  realMs: number;
+}
+
+export interface LocalRunResult {
+  executionArn: string;
+  status: 'SUCCEEDED' | 'FAILED';
+  /** The report (on success, and on ServicesFailed where the report is the cause). */
+  report?: ExecutionReport;
+  error?: { name: string; cause: string };
+  alerts: AlertMessage[];
+  captured: Captured;
+  invocations: Record<FunctionId, InvocationStats>;
+  /** State transitions, as Step Functions bills them (every state entered). */
+  transitions: number;
+  /** Estimated history events of the execution (Step Functions' 25,000 limit applies to these). */
+  historyEvents: number;
+  /** Clock time the execution took, ms. */
+  durationMs: number;
+  progress: ProgressEvent[];
+}
+
+/** Records alerts instead of publishing them. */
+export class RecordingAlerts implements AlertPublisher {
+  readonly sent: AlertMessage[] = [];
+  async publish(alert: AlertMessage): Promise<{ messageId?: string }> {
+    this.sent.push(alert);
+    return { messageId: `local-${this.sent.length}` };
+  }
+}
+
+const LOCAL_ENV: Record<string, string> = {
+  AWS_REGION: 'us-east-1',
+  ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:apprunner-scheduler-alerts',
+};
+
+/**
+ * Runs the real state machine definition in-process with aws-local-stepfunctions, every Task bound to
+ * the real handler (middy chain included), App Runner reached through the real SDK.
+ */
+export async function runLocalExecution(
+  input: unknown,
+  options: LocalRunOptions = {},
+): Promise<LocalRunResult> {
+  const clock = options.clock ?? new ManualClock();
+  const env = { ...LOCAL_ENV, ...options.env };
+  if (options.appRunnerEndpoint) {
+    process.env.AWS_ENDPOINT_URL_APPRUNNER = options.appRunnerEndpoint;
+    process.env.AWS_ACCESS_KEY_ID ??= 'local';
+    process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+  }
+  const config = loadConfig({ ...process.env, ...env });
+  const recorder = new RecordingAlerts();
+  const alerts = options.alerts ?? recorder;
+  const appRunner = new SdkAppRunner({
+    defaultRegion: config.AWS_REGION,
+    maxAttempts: config.APPRUNNER_SDK_MAX_ATTEMPTS,
+    requestTimeoutMs: config.APPRUNNER_REQUEST_TIMEOUT_MS,
+  });
+  const runtime: Runtime = { config, clock, appRunner, alerts, logger, metrics, tracer };
+  const handlers: Record<FunctionId, (event: unknown, context: Context) => Promise<unknown>> = {
+    PlanLambdaFunction: createPlan(runtime) as never,
+    StartOperationsLambdaFunction: createStart(runtime) as never,
+    CheckOperationsLambdaFunction: createCheck(runtime) as never,
+    ReportLambdaFunction: createReport(runtime) as never,
+  };
+  const { definition, tasks } = loadDefinition(undefined, config.AWS_REGION);
+  const { waits, retrying } = statesOfType(definition);
+  const virtual = clock instanceof VirtualClock ? clock : undefined;
+
+  const name =
+    options.name ??
+    `local-${new Date(clock.now()).toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
+  const executionArn = `arn:aws:states:${config.AWS_REGION}:123456789012:execution:apprunner-scheduler-local:${name}`;
+  const invocations = Object.fromEntries(
+    Object.keys(handlers).map((k) => [k, { count: 0, clockMs: 0, realMs: 0 }]),
+  ) as Record<FunctionId, InvocationStats>;
+  const progress: ProgressEvent[] = [];
+  const emit = (e: ProgressEvent) => {
+    progress.push(e);
+    options.onProgress?.(e);
+  };
+  // Simulated Wait states: the delay a batch asked for starts the moment its step returns.
+  const waitTimers = new Map<string, Promise<void>>();
+
+  const invoke = async (id: FunctionId, event: unknown): Promise<unknown> => {
+    const batchKey = isBatch(event) ? event.batchId : undefined;
+    if (virtual && id === 'CheckOperationsLambdaFunction' && batchKey) {
+      await (waitTimers.get(batchKey) ?? Promise.resolve());
+    }
+    const context = fakeContext(id);
+    const started = clock.now();
+    const realStart = performance.now();
+    const run = () => handlers[id](event, context);
+    const out = virtual ? await virtual.run(run) : await run();
+    const stats = invocations[id];
+    stats.count++;
+    stats.clockMs += clock.now() - started;
+    stats.realMs += performance.now() - realStart;
+    if (isBatch(out)) {
+      reportBatchProgress(isBatch(event) ? event : undefined, out, clock, emit);
+      if (virtual && !out.allDone) waitTimers.set(out.batchId, virtual.timer(out.nextDelaySeconds * 1000));
+    }
+    if (id === 'PlanLambdaFunction') reportPlan(out, clock, emit);
+    return out as never;
+  };
+
+  const taskResourceLocalHandlers = Object.fromEntries(
+    Object.entries(tasks).map(([state, id]) => [state, (event: unknown) => invoke(id, event) as never]),
+  );
+  const machine = new StateMachine(definition as never, {
+    validationOptions: { checkArn: true, checkPaths: true },
+  });
+  const captured = startCapture();
+  const startedAt = clock.now();
+  let transitions = 0;
+  let historyEvents = 2; // ExecutionStarted + the final execution event
+  let failure: { name: string; cause: string } | undefined;
+  let output: unknown;
+  try {
+    const execution = machine.run(input as never, {
+      overrides: {
+        taskResourceLocalHandlers,
+        ...(virtual
+          ? {
+              waitTimeOverrides: Object.fromEntries(waits.map((w) => [w, 0])),
+              retryIntervalOverrides: Object.fromEntries(retrying.map((r) => [r, 0])),
+            }
+          : {}),
+      },
+      context: {
+        Execution: {
+          Id: executionArn,
+          Name: name,
+          StartTime: new Date(startedAt).toISOString(),
+          Input: input as never,
+        },
+      },
+    });
+    const counting = (async () => {
+      for await (const event of execution.eventLogs as AsyncIterable<EventLog>) {
+        const counted = countEvent(event);
+        transitions += counted.transitions;
+        historyEvents += counted.history;
+        if (event.type === 'ExecutionFailed') {
+          failure = {
+            name: String(event.Error),
+            cause: typeof event.Cause === 'string' ? event.Cause : JSON.stringify(event.Cause),
+          };
+        }
+      }
+    })();
+    try {
+      output = await execution.result;
+    } catch (error) {
+      failure ??= { name: (error as Error).name, cause: (error as Error).message };
+    }
+    await counting;
+  } finally {
+    stopCapture(captured);
+    appRunner.destroy();
+  }
+  let report: ExecutionReport | undefined;
+  if (!failure) report = output as ExecutionReport;
+  else if (failure.name === 'AppRunnerScheduler.ServicesFailed') {
+    try {
+      report = JSON.parse(failure.cause) as ExecutionReport;
+    } catch {
+      report = undefined;
+    }
+  }
+  return {
+    executionArn,
+    status: failure ? 'FAILED' : 'SUCCEEDED',
+    ...(report ? { report } : {}),
+    ...(failure ? { error: failure } : {}),
+    alerts: recorder.sent,
+    captured,
+    invocations,
+    transitions,
+    historyEvents,
+    durationMs: clock.now() - startedAt,
+    progress,
+  };
+}
+
+function isBatch(value: unknown): value is BatchState {
+  return typeof value === 'object' && value !== null && 'batchId' in value && 'services' in value;
+}
+
+function fakeContext(id: FunctionId): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `apprunner-scheduler-local-${id.replace(/LambdaFunction$/, '')}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${id}`,
+    memoryLimitInMB: '256',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${id}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 900_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/**
+ * Step Functions history events per engine event: a Lambda task is entered, scheduled, started,
+ * succeeded and exited (5); other states are entered and exited (2); a Map iteration adds 2; a retry
+ * adds the failed attempt's 3 (failed, scheduled, started).
+ */
+type EventLog = {
+  type: string;
+  state?: { type: string };
+  Error?: unknown;
+  Cause?: unknown;
+};
+
+function countEvent(event: EventLog): { transitions: number; history: number } {
+  switch (event.type) {
+    case 'StateEntered':
+      return { transitions: 1, history: event.state?.type === 'Task' ? 4 : 1 };
+    case 'StateExited':
+      return { transitions: 0, history: 1 };
+    case 'StateRetried':
+      return { transitions: 1, history: 3 };
+    case 'StateFailed':
+    case 'StateCaught':
+      return { transitions: 0, history: 1 };
+    case 'MapIterationStarted':
+    case 'MapIterationSucceeded':
+    case 'MapIterationFailed':
+      return { transitions: 0, history: 1 };
+    default:
+      return { transitions: 0, history: 0 };
+  }
+}
+
+function reportPlan(out: unknown, clock: Clock, emit: (e: ProgressEvent) => void): void {
+  const plan = out as {
+    outcomes?: Array<{ serviceName: string; outcome: string; reason?: string }>;
+    batches?: BatchState[];
+  };
+  for (const o of plan.outcomes ?? []) {
+    emit({
+      at: clock.now(),
+      kind: 'finished',
+      service: o.serviceName,
+      detail: `${o.outcome}${o.reason ? ` ${o.reason}` : ''}`,
+    });
+  }
+  for (const b of plan.batches ?? []) {
+    for (const s of b.services)
+      emit({
+        at: clock.now(),
+        kind: 'planned',
+        service: s.name,
+        detail: `${b.run.action} (status ${s.status})`,
+      });
+  }
+}
+
+function reportBatchProgress(
+  before: BatchState | undefined,
+  after: BatchState,
+  clock: Clock,
+  emit: (e: ProgressEvent) => void,
+): void {
+  const prev = new Map<string, TrackedService>((before?.services ?? []).map((s) => [s.arn, s]));
+  const events: ProgressEvent[] = [];
+  const push = (e: ProgressEvent) => events.push(e);
+  for (const svc of after.services) {
+    const old = prev.get(svc.arn);
+    const at = clock.now();
+    if (svc.operationId && svc.operationId !== old?.operationId) {
+      const joined = svc.notes.some((n) => n.startsWith('joined'));
+      push({
+        at,
+        kind: joined ? 'joined' : 'started',
+        service: svc.name,
+        detail: `operation ${svc.operationId}`,
+      });
+    }
+    if (svc.phase === 'WAITING' && old?.phase !== 'WAITING') {
+      push({
+        at,
+        kind: 'waiting',
+        service: svc.name,
+        detail: `waiting for ${svc.waitingFor ?? 'another operation'}`,
+      });
+    }
+    if (svc.phase !== 'DONE' && svc.polls > (old?.polls ?? 0)) {
+      push({ at, kind: 'polled', service: svc.name, detail: `${svc.polls} polls, status ${svc.status}` });
+    }
+    if (svc.result && !old?.result) {
+      const r = svc.result;
+      push({
+        at: r.finishedAt ? Date.parse(r.finishedAt) : at,
+        kind: 'finished',
+        service: svc.name,
+        detail: `${r.outcome}${r.reason ? ` ${r.reason}` : ''}${r.durationSeconds !== undefined ? ` after ${r.durationSeconds}s` : ''}`,
+      });
+    }
+  }
+  events.sort((x, y) => x.at - y.at);
+  for (const e of events) emit(e);
+}

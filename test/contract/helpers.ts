@@ -1,0 +1,63 @@
+import { AppRunnerClient, type AppRunnerClientConfig } from '@aws-sdk/client-apprunner';
+import { type Emulator, type FleetSpec, startEmulator } from '../../emulator/index';
+import { ManualClock } from '../../lib/clock';
+
+/** 2026-11-28T06:00:00Z, the ManualClock's default start. */
+export const T0 = Date.UTC(2026, 10, 28, 6, 0, 0);
+
+/** A small fleet covering every starting state the conformance tests need. */
+export const contractFleet: FleetSpec = {
+  accountId: '123456789012',
+  region: 'us-east-1',
+  defaults: { resumeSeconds: 60, pauseSeconds: 30 },
+  services: [
+    { name: 'api-staging', status: 'PAUSED', tags: { env: 'staging', team: 'platform' }, resumeSeconds: 45 },
+    { name: 'web-staging', status: 'RUNNING', tags: { env: 'staging' }, pauseSeconds: 20 },
+    { name: 'worker', status: 'PAUSED', tags: { env: 'staging' } },
+    { name: 'deploying', inFlight: { type: 'START_DEPLOYMENT', elapsedSeconds: 30, durationSeconds: 90 } },
+    { name: 'broken-create', status: 'CREATE_FAILED' },
+    { name: 'broken-delete', status: 'DELETE_FAILED' },
+    { name: 'eu-api', region: 'eu-west-1', status: 'PAUSED', tags: { env: 'staging' } },
+  ],
+};
+
+export interface Harness {
+  emulator: Emulator;
+  clock: ManualClock;
+  /** An SDK client on the emulator; `maxAttempts: 1` unless overridden, so each fault is seen once. */
+  client(config?: Partial<AppRunnerClientConfig>): AppRunnerClient;
+  arn(name: string, region?: string): string;
+}
+
+/** Starts an emulator on a random port with a ManualClock. Call `emulator.stop()` when done. */
+export async function startHarness(fleet: FleetSpec = contractFleet): Promise<Harness> {
+  const clock = new ManualClock(T0);
+  const emulator = await startEmulator({ fleet, clock, port: 0 });
+  return {
+    emulator,
+    clock,
+    client: (config = {}) =>
+      new AppRunnerClient({
+        endpoint: emulator.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+        maxAttempts: 1,
+        ...config,
+      }),
+    arn: (name, region) => {
+      const service = emulator.service(name, region);
+      if (!service) throw new Error(`no service ${name} in the fleet`);
+      return service.arn;
+    },
+  };
+}
+
+/** Runs `fn` and returns what it threw (fails the test if it did not throw). */
+export async function caught(fn: () => Promise<unknown>): Promise<Error & Record<string, unknown>> {
+  try {
+    await fn();
+  } catch (error) {
+    return error as Error & Record<string, unknown>;
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
