@@ -4,7 +4,7 @@ import {
   countingPort,
   findOperation,
   latestOperation,
-  listAllServices,
+  MAX_PAGES,
   type OperationInfo,
   type ServiceStatus,
 } from './app-runner/port';
@@ -28,6 +28,8 @@ export interface BatchSettings {
   initialDelaySeconds: number;
   minDelaySeconds: number;
   maxDelaySeconds: number;
+  /** Longest sleep inside the function; longer gaps return to the Wait state. */
+  inFunctionMaxSleepSeconds?: number;
 }
 
 export type Phase = 'PENDING' | 'WAITING' | 'IN_FLIGHT' | 'DONE';
@@ -88,23 +90,86 @@ export async function advanceBatch(state: BatchState, mode: Mode, given: BatchDe
   const s: BatchState = structuredClone(state);
   const deps: BatchDeps = { ...given, appRunner: countingPort(given.appRunner, () => s.requests++) };
   const { clock } = deps;
-  const windowEnd = clock.now() + (mode === 'check' ? s.settings.pollWindowSeconds * 1000 : 0);
+  const interval = s.settings.pollIntervalSeconds * 1000;
+  const maxSleep = (s.settings.inFunctionMaxSleepSeconds ?? DEFAULT_IN_FUNCTION_MAX_SLEEP_SECONDS) * 1000;
+  const windowEnd = clock.now() + s.settings.pollWindowSeconds * 1000;
   s.round += 1;
-  let first = true;
+  // Start has fresh statuses from Plan; Check begins with a poll.
+  let lastRefresh = mode === 'start' ? clock.now() : Number.NEGATIVE_INFINITY;
   for (;;) {
-    if (!(mode === 'start' && first)) await refreshStatuses(s, deps);
+    if (clock.now() >= lastRefresh + refreshPeriod(s, clock.now()) && dueForPoll(s, clock.now()).length > 0) {
+      lastRefresh = clock.now();
+      await refreshStatuses(s, deps);
+    }
     settleLimits(s, clock.now());
-    await startReady(s, deps);
+    // Starts go in slices of one poll interval, so a large start-up never starves the polling.
+    const progressed = await startReady(s, deps, clock.now() + Math.max(interval, 1000));
     settleLimits(s, clock.now());
-    first = false;
     if (s.services.every((svc) => svc.phase === 'DONE')) break;
-    const interval = s.settings.pollIntervalSeconds * 1000;
-    if (clock.now() + interval > windowEnd) break;
-    await clock.sleep(interval);
+    const now = clock.now();
+    if (now >= windowEnd) break;
+    if (progressed && canStartMore(s)) continue;
+    // Sleep in the function only for short gaps; a long one is cheaper as a Wait state.
+    const wakeAt = Math.max(now + 1, nextPollAt(s, lastRefresh, now));
+    if (wakeAt > windowEnd || wakeAt - now > maxSleep) break;
+    await clock.sleep(wakeAt - now);
   }
   s.allDone = s.services.every((svc) => svc.phase === 'DONE');
   s.nextDelaySeconds = s.allDone ? 0 : nextDelay(s, clock.now());
   return s;
+}
+
+/** Beyond this many seconds to the next poll, a batch returns to the state machine's Wait state. */
+export const DEFAULT_IN_FUNCTION_MAX_SLEEP_SECONDS = 10;
+
+/** Services whose status is worth reading now: waiting ones, and operations old enough to be done. */
+function dueForPoll(s: BatchState, now: number): TrackedService[] {
+  const young = s.settings.initialDelaySeconds * 1000;
+  return s.services.filter(
+    (svc) =>
+      svc.phase === 'WAITING' ||
+      (svc.phase === 'IN_FLIGHT' && (svc.operationStartedAt ?? Number.NEGATIVE_INFINITY) + young <= now),
+  );
+}
+
+function canStartMore(s: BatchState): boolean {
+  const inFlight = s.services.filter((svc) => svc.phase === 'IN_FLIGHT').length;
+  return inFlight < s.settings.maxInFlight && s.services.some((svc) => svc.phase === 'PENDING');
+}
+
+/** How many requests one poll round costs: a ListServices sweep, or one DescribeService per service. */
+function pollCost(s: BatchState, due: number): number {
+  const pages = sweepPages(s);
+  return due > pages ? pages : due;
+}
+
+function sweepPages(s: BatchState): number {
+  return Math.ceil(s.regionServiceCount / 20) + 1;
+}
+
+/**
+ * Milliseconds between poll rounds: the poll interval, or longer when a round would use more than its
+ * share of the request budget (half of it while services are still being started, 90 % after).
+ */
+function refreshPeriod(s: BatchState, now: number): number {
+  const due = dueForPoll(s, now).length;
+  const share = canStartMore(s) ? 0.5 : 0.9;
+  const budgetMs = (pollCost(s, due) / (s.settings.requestsPerSecond * share)) * 1000;
+  return Math.max(s.settings.pollIntervalSeconds * 1000, budgetMs);
+}
+
+/** When the next poll round is worth doing: the next refresh slot, once some operation is due. */
+function nextPollAt(s: BatchState, lastRefresh: number, now: number): number {
+  const young = s.settings.initialDelaySeconds * 1000;
+  let earliestDue = Number.POSITIVE_INFINITY;
+  for (const svc of s.services) {
+    if (svc.phase === 'WAITING') earliestDue = now;
+    else if (svc.phase === 'IN_FLIGHT') {
+      earliestDue = Math.min(earliestDue, (svc.operationStartedAt ?? now) + young);
+    }
+  }
+  if (s.services.some((svc) => svc.phase === 'PENDING')) earliestDue = Math.min(earliestDue, now);
+  return Math.max(earliestDue, lastRefresh + refreshPeriod(s, Math.max(now, earliestDue)));
 }
 
 /** Seconds to wait before the next check: long while operations cannot be done yet, short after. */
@@ -174,11 +239,13 @@ function settleLimits(s: BatchState, now: number): void {
   }
 }
 
-async function startReady(s: BatchState, deps: BatchDeps): Promise<void> {
+/** Starts pending services (within the in-flight limit) until `until`; true when anything changed. */
+async function startReady(s: BatchState, deps: BatchDeps, until: number): Promise<boolean> {
   let inFlight = s.services.filter((svc) => svc.phase === 'IN_FLIGHT').length;
+  let progressed = false;
   for (const svc of s.services) {
     if (svc.phase !== 'PENDING') continue;
-    if (inFlight >= s.settings.maxInFlight) return;
+    if (inFlight >= s.settings.maxInFlight || deps.clock.now() >= until) break;
     try {
       await startOne(s, svc, deps);
     } catch (error) {
@@ -190,8 +257,10 @@ async function startReady(s: BatchState, deps: BatchDeps): Promise<void> {
       });
       finish(svc, deps.clock.now(), 'FAILED', 'WORKFLOW_ERROR', { error: message });
     }
+    if ((svc.phase as Phase) !== 'PENDING') progressed = true;
     if ((svc.phase as Phase) === 'IN_FLIGHT') inFlight++;
   }
+  return progressed;
 }
 
 async function startOne(s: BatchState, svc: TrackedService, deps: BatchDeps): Promise<void> {
@@ -279,7 +348,9 @@ async function classifyCurrent(
     if (!svc.notes.some((n) => n.startsWith('waited for'))) svc.notes.push(`waited for ${svc.waitingFor}`);
     return 'handled';
   }
-  const decision = decide({ ...s.run, dryRun: false }, svc.status, tags, now);
+  // Once this step has written the lease, a running service has nothing left to do: no resume.
+  const run = svc.leaseSet ? { ...s.run, keepAwakeUntil: undefined } : s.run;
+  const decision = decide({ ...run, dryRun: false }, svc.status, tags, now);
   if (decision.kind === 'act') {
     for (const note of decision.notes) if (!svc.notes.includes(note)) svc.notes.push(note);
     return 'act';
@@ -324,30 +395,36 @@ function handleCallError(svc: TrackedService, error: unknown, deps: BatchDeps): 
 
 /** Reads the status of every service that needs it, with the cheapest mix of calls. */
 async function refreshStatuses(s: BatchState, deps: BatchDeps): Promise<void> {
-  const watched = s.services.filter((svc) => svc.phase === 'IN_FLIGHT' || svc.phase === 'WAITING');
+  const watched = dueForPoll(s, deps.clock.now());
   if (watched.length === 0) return;
-  const sweepPages = Math.ceil(s.regionServiceCount / 20) + 1;
-  let seen: Map<string, ServiceStatus> | undefined;
-  if (watched.length > sweepPages) {
+  const unseen = new Map(watched.map((svc) => [svc.arn, svc]));
+  if (watched.length > sweepPages(s)) {
+    // One ListServices sweep covers 20 services a page; each page is acted on as soon as it arrives.
     try {
-      const all = await listAllServices(deps.appRunner, s.region);
-      seen = new Map(all.map((info) => [info.arn, info.status]));
+      let token: string | undefined;
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const out = await deps.appRunner.listServicesPage(s.region, token);
+        for (const info of out.items) {
+          const svc = unseen.get(info.arn);
+          if (!svc) continue;
+          unseen.delete(info.arn);
+          await record(s, svc, info.status, deps);
+        }
+        token = out.nextToken;
+        if (!token || unseen.size === 0) break;
+      }
     } catch (error) {
-      // A failed sweep is not fatal: fall back to one DescribeService per service.
-      deps.log.warn('ListServices sweep failed; describing services one by one', {
+      // A failed sweep is not fatal: the services it did not cover are described one by one.
+      deps.log.warn('ListServices sweep failed; describing the rest one by one', {
         error: describeError(error).message,
       });
     }
   }
-  for (const svc of watched) {
+  // Services the sweep did not list (or no sweep): one DescribeService each.
+  for (const svc of unseen.values()) {
     try {
-      let status = seen?.get(svc.arn);
-      if (status === undefined) {
-        status = (await deps.appRunner.describeService(svc.arn)).status;
-      }
-      svc.polls++;
-      svc.status = status;
-      await observe(s, svc, deps);
+      const status = (await deps.appRunner.describeService(svc.arn)).status;
+      await record(s, svc, status, deps);
     } catch (error) {
       try {
         handleCallError(svc, error, deps);
@@ -356,6 +433,25 @@ async function refreshStatuses(s: BatchState, deps: BatchDeps): Promise<void> {
           error: describeError(unexpected).message,
         });
       }
+    }
+  }
+}
+
+async function record(
+  s: BatchState,
+  svc: TrackedService,
+  status: ServiceStatus,
+  deps: BatchDeps,
+): Promise<void> {
+  svc.polls++;
+  svc.status = status;
+  try {
+    await observe(s, svc, deps);
+  } catch (error) {
+    try {
+      handleCallError(svc, error, deps);
+    } catch (unexpected) {
+      finish(svc, deps.clock.now(), 'FAILED', 'WORKFLOW_ERROR', { error: describeError(unexpected).message });
     }
   }
 }
@@ -377,18 +473,18 @@ async function observe(s: BatchState, svc: TrackedService, deps: BatchDeps): Pro
     return;
   }
   if (svc.status === 'OPERATION_IN_PROGRESS' || !svc.operationId) return;
-  // The service left OPERATION_IN_PROGRESS: ask App Runner how the operation ended.
+  // The service left OPERATION_IN_PROGRESS. In the desired status the operation succeeded (a failed
+  // resume or pause returns the service to where it was), so no further call is needed.
+  if (svc.status === desiredStatus(s.run.action)) {
+    finish(svc, now, 'SUCCEEDED', undefined);
+    return;
+  }
+  // Otherwise ask App Runner how the operation ended, for the report.
   const op = await findOperation(deps.appRunner, svc.arn, svc.operationId);
   if (op && isOpen(op)) return; // status and operation list disagree for a moment: look again later
-  const wanted = desiredStatus(s.run.action);
-  if (op?.status === 'SUCCEEDED' || (!op && svc.status === wanted)) {
-    finish(
-      svc,
-      now,
-      'SUCCEEDED',
-      undefined,
-      op ? {} : { notes: [...svc.notes, 'operation no longer listed'] },
-    );
+  if (op?.status === 'SUCCEEDED') {
+    // Succeeded, yet the service is elsewhere already (someone acted after it): report what happened.
+    finish(svc, now, 'SUCCEEDED', undefined, { notes: [...svc.notes, `service is now ${svc.status}`] });
     return;
   }
   const opStatus = op?.status ?? 'UNKNOWN';

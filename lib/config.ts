@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ABSOLUTE_MAX_TARGETS } from './contracts';
 import { InvalidConfigError, issuesFromZod } from './errors';
 
@@ -26,6 +26,8 @@ const ConfigSchema = z
     POLL_MAX_DELAY_SECONDS: int(1, 3600, 60),
     POLL_WINDOW_SECONDS: int(0, 600, 40),
     POLL_INTERVAL_SECONDS: int(1, 60, 3),
+    /** Longest sleep inside a function between polls; a longer gap returns to the Wait state. */
+    POLL_IN_FUNCTION_MAX_SLEEP_SECONDS: int(0, 600, 10),
     MAX_POLLS: int(1, 10_000, 200),
     MAX_CONCURRENT_OPERATIONS: int(1, 1000, 25),
     BATCH_SIZE: int(1, ABSOLUTE_MAX_TARGETS, 250),

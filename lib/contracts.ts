@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SERVICE_ARN_PATTERN, SERVICE_NAME_PATTERN } from './arn';
 import { InvalidInputError, issuesFromZod } from './errors';
 
@@ -20,7 +20,14 @@ const isoTimestamp = z
     /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/,
     'must be an ISO-8601 timestamp with a time zone, e.g. 2026-11-28T08:00:00Z',
   )
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a real date and time');
+  .refine(isRealDateTime, 'is not a real date and time');
+
+/** Date.parse rolls impossible days over (2026-02-30 → March 2): check the day exists in its month. */
+function isRealDateTime(text: string): boolean {
+  if (Number.isNaN(Date.parse(text))) return false;
+  const [year = 0, month = 0, day = 0] = text.slice(0, 10).split('-').map(Number);
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
 
 const tagKey = z
   .string()

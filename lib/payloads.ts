@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SERVICE_STATUSES } from './app-runner/port';
 import type { BatchState } from './batch';
 import { ACTIONS, OUTCOMES } from './contracts';
@@ -51,6 +51,7 @@ export const BatchStateSchema = z.looseObject({
     initialDelaySeconds: positive,
     minDelaySeconds: positive,
     maxDelaySeconds: positive,
+    inFunctionMaxSleepSeconds: positive.optional(),
   }),
   services: z.array(TrackedSchema).min(1),
   round: z.number().int().min(0),

@@ -12,7 +12,9 @@ export class RateLimiter {
   constructor(
     private readonly clock: Clock,
     readonly ratePerSecond: number,
-    private readonly burst = Math.max(1, Math.floor(ratePerSecond)),
+    // No bursts by default: each invocation starts with a fresh bucket, so a burst allowance would be
+    // granted again at every step and several steps in a row could exceed the budget.
+    private readonly burst = 1,
   ) {
     if (!(ratePerSecond > 0)) throw new RangeError('ratePerSecond must be positive');
     this.tokens = this.burst;

@@ -170,11 +170,9 @@ export async function plan(event: PlanEvent, deps: PlanDeps): Promise<PlanResult
       });
       continue;
     }
-    // Operations in flight are classified by the batch (join, or wait then act).
-    const decision =
-      info.status === 'OPERATION_IN_PROGRESS' && !run.dryRun
-        ? ({ kind: 'act', notes: [] } as const)
-        : decide(run, info.status, tags, clock.now());
+    // Operations in flight are classified by the batch (join, or wait then act); decide() still applies
+    // the opt-out and lease tags to them (the batch does not re-read tags for a resume).
+    const decision = decide(run, info.status, tags, clock.now());
     if (decision.kind === 'act') {
       toAct.push({
         arn: info.arn,
@@ -255,6 +253,7 @@ function makeBatches(
     initialDelaySeconds: config.POLL_INITIAL_DELAY_SECONDS,
     minDelaySeconds: config.POLL_MIN_DELAY_SECONDS,
     maxDelaySeconds: config.POLL_MAX_DELAY_SECONDS,
+    inFunctionMaxSleepSeconds: config.POLL_IN_FUNCTION_MAX_SLEEP_SECONDS,
   };
   return chunks.map((chunk, index) => ({
     run,

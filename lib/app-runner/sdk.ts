@@ -53,7 +53,6 @@ export class SdkAppRunner implements AppRunnerPort {
         requestHandler: {
           requestTimeout: this.options.requestTimeoutMs ?? 5000,
           connectionTimeout: 3000,
-          throwOnRequestTimeout: true,
         },
       });
       if (this.options.instrument) client = this.options.instrument(client);
@@ -64,7 +63,10 @@ export class SdkAppRunner implements AppRunnerPort {
 
   async listServicesPage(region: string, nextToken?: string): Promise<Page<ServiceInfo>> {
     const out = await call('ListServices', () =>
-      this.client(region).send(new ListServicesCommand({ MaxResults: 20, NextToken: nextToken })),
+      this.client(region).send(
+        new ListServicesCommand({ MaxResults: 20, NextToken: nextToken }),
+        this.callOptions(),
+      ),
     );
     return {
       items: (out.ServiceSummaryList ?? []).map((s) => toServiceInfo(s, region)),
@@ -75,7 +77,7 @@ export class SdkAppRunner implements AppRunnerPort {
   async describeService(arn: string): Promise<ServiceInfo> {
     const region = regionOfArn(arn);
     const out = await call('DescribeService', () =>
-      this.client(region).send(new DescribeServiceCommand({ ServiceArn: arn })),
+      this.client(region).send(new DescribeServiceCommand({ ServiceArn: arn }), this.callOptions()),
     );
     return toServiceInfo(out.Service, region);
   }
@@ -83,7 +85,10 @@ export class SdkAppRunner implements AppRunnerPort {
   resumeService(arn: string): Promise<StartOperationResult> {
     const region = regionOfArn(arn);
     return call('ResumeService', async () => {
-      const out = await this.client(region).send(new ResumeServiceCommand({ ServiceArn: arn }));
+      const out = await this.client(region).send(
+        new ResumeServiceCommand({ ServiceArn: arn }),
+        this.callOptions(),
+      );
       return { service: toServiceInfo(out.Service, region), operationId: out.OperationId || undefined };
     });
   }
@@ -91,7 +96,10 @@ export class SdkAppRunner implements AppRunnerPort {
   pauseService(arn: string): Promise<StartOperationResult> {
     const region = regionOfArn(arn);
     return call('PauseService', async () => {
-      const out = await this.client(region).send(new PauseServiceCommand({ ServiceArn: arn }));
+      const out = await this.client(region).send(
+        new PauseServiceCommand({ ServiceArn: arn }),
+        this.callOptions(),
+      );
       return { service: toServiceInfo(out.Service, region), operationId: out.OperationId || undefined };
     });
   }
@@ -101,6 +109,7 @@ export class SdkAppRunner implements AppRunnerPort {
     const out = await call('ListOperations', () =>
       this.client(region).send(
         new ListOperationsCommand({ ServiceArn: arn, MaxResults: 20, NextToken: nextToken }),
+        this.callOptions(),
       ),
     );
     return {
@@ -119,7 +128,7 @@ export class SdkAppRunner implements AppRunnerPort {
   async listTags(arn: string): Promise<Record<string, string>> {
     const region = regionOfArn(arn);
     const out = await call('ListTagsForResource', () =>
-      this.client(region).send(new ListTagsForResourceCommand({ ResourceArn: arn })),
+      this.client(region).send(new ListTagsForResourceCommand({ ResourceArn: arn }), this.callOptions()),
     );
     return Object.fromEntries((out.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
   }
@@ -132,8 +141,17 @@ export class SdkAppRunner implements AppRunnerPort {
           ResourceArn: arn,
           Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
         }),
+        this.callOptions(),
       ),
     );
+  }
+
+  /**
+   * Per-call options: an abort signal bounds every call, whatever SDK version runs it (the Lambda
+   * runtime's SDK may predate `throwOnRequestTimeout`, and by default a slow response only warns).
+   */
+  private callOptions(): { abortSignal: AbortSignal } {
+    return { abortSignal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 5000) };
   }
 
   destroy(): void {
@@ -191,5 +209,5 @@ export function classify(operation: string, error: unknown): AppRunnerCallError 
 
 function isNetworkError(e: { name?: string; code?: string; message?: string }): boolean {
   const text = `${e.name ?? ''} ${e.code ?? ''} ${e.message ?? ''}`;
-  return /Timeout|ECONNRESET|ECONNREFUSED|EPIPE|socket hang up|ETIMEDOUT|EAI_AGAIN/i.test(text);
+  return /Timeout|Abort|ECONNRESET|ECONNREFUSED|EPIPE|socket hang up|ETIMEDOUT|EAI_AGAIN/i.test(text);
 }

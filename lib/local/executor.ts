@@ -112,6 +112,7 @@ export async function runLocalExecution(
   };
   const { definition, tasks } = loadDefinition(undefined, config.AWS_REGION);
   const { waits, retrying } = statesOfType(definition);
+  const intrinsicFails = detachIntrinsicFailPaths(definition);
   const virtual = clock instanceof VirtualClock ? clock : undefined;
 
   const name =
@@ -129,7 +130,12 @@ export async function runLocalExecution(
   // Simulated Wait states: the delay a batch asked for starts the moment its step returns.
   const waitTimers = new Map<string, Promise<void>>();
 
-  const invoke = async (id: FunctionId, event: unknown): Promise<unknown> => {
+  const invoke = async (id: FunctionId, given: unknown): Promise<unknown> => {
+    // The engine stamps $$.Execution.StartTime with the real time; locally the run's clock is the truth.
+    const event =
+      id === 'PlanLambdaFunction' && isRecord(given)
+        ? { ...given, startTime: new Date(startedAt).toISOString() }
+        : given;
     const batchKey = isBatch(event) ? event.batchId : undefined;
     if (virtual && id === 'CheckOperationsLambdaFunction' && batchKey) {
       await (waitTimers.get(batchKey) ?? Promise.resolve());
@@ -138,11 +144,16 @@ export async function runLocalExecution(
     const started = clock.now();
     const realStart = performance.now();
     const run = () => handlers[id](event, context);
-    const out = virtual ? await virtual.run(run) : await run();
     const stats = invocations[id];
-    stats.count++;
-    stats.clockMs += clock.now() - started;
-    stats.realMs += performance.now() - realStart;
+    let out: unknown;
+    try {
+      out = virtual ? await virtual.run(run) : await run();
+    } finally {
+      // A failed invocation is an invocation too (and billed).
+      stats.count++;
+      stats.clockMs += clock.now() - started;
+      stats.realMs += performance.now() - realStart;
+    }
     if (isBatch(out)) {
       reportBatchProgress(isBatch(event) ? event : undefined, out, clock, emit);
       if (virtual && !out.allDone) waitTimers.set(out.batchId, virtual.timer(out.nextDelaySeconds * 1000));
@@ -163,6 +174,7 @@ export async function runLocalExecution(
   let historyEvents = 2; // ExecutionStarted + the final execution event
   let failure: { name: string; cause: string } | undefined;
   let output: unknown;
+  let failState: { name: string; input: unknown } | undefined;
   try {
     const execution = machine.run(input as never, {
       overrides: {
@@ -188,6 +200,9 @@ export async function runLocalExecution(
         const counted = countEvent(event);
         transitions += counted.transitions;
         historyEvents += counted.history;
+        if (event.type === 'StateEntered' && event.state?.type === 'Fail') {
+          failState = { name: String(event.state.name), input: event.state.input };
+        }
         if (event.type === 'ExecutionFailed') {
           failure = {
             name: String(event.Error),
@@ -202,6 +217,8 @@ export async function runLocalExecution(
       failure ??= { name: (error as Error).name, cause: (error as Error).message };
     }
     await counting;
+    const paths = failState && intrinsicFails.get(failState.name);
+    if (failure && failState && paths) failure = await resolveFailPaths(failure, paths, failState.input);
   } finally {
     stopCapture(captured);
     appRunner.destroy();
@@ -228,6 +245,66 @@ export async function runLocalExecution(
     durationMs: clock.now() - startedAt,
     progress,
   };
+}
+
+type FailPaths = { ErrorPath?: string; CausePath?: string };
+
+/**
+ * Step Functions accepts intrinsic functions in a Fail state's ErrorPath/CausePath (e.g.
+ * `States.JsonToString($)`); aws-local-stepfunctions only takes plain paths there and fails the run with
+ * States.Runtime. Takes such paths off the (top-level) Fail states, to be evaluated by
+ * {@link resolveFailPaths} once the state is reached.
+ */
+function detachIntrinsicFailPaths(definition: Record<string, unknown>): Map<string, FailPaths> {
+  const detached = new Map<string, FailPaths>();
+  for (const [name, state] of Object.entries(definition.States as Record<string, Record<string, unknown>>)) {
+    if (state.Type !== 'Fail') continue;
+    const paths: FailPaths = {};
+    for (const key of ['ErrorPath', 'CausePath'] as const) {
+      const value = state[key];
+      if (typeof value === 'string' && value.startsWith('States.')) {
+        paths[key] = value;
+        delete state[key];
+      }
+    }
+    if (Object.keys(paths).length > 0) detached.set(name, paths);
+  }
+  return detached;
+}
+
+/** Evaluates detached Fail paths on the Fail state's input, as Step Functions would. */
+async function resolveFailPaths(
+  failure: { name: string; cause: string },
+  paths: FailPaths,
+  input: unknown,
+): Promise<{ name: string; cause: string }> {
+  const error = paths.ErrorPath ? await evaluateIntrinsic(paths.ErrorPath, input) : undefined;
+  const cause = paths.CausePath ? await evaluateIntrinsic(paths.CausePath, input) : undefined;
+  return {
+    name: typeof error === 'string' ? error : failure.name,
+    cause: typeof cause === 'string' ? cause : failure.cause,
+  };
+}
+
+/**
+ * Evaluates an intrinsic function with the engine (in a one-state Pass machine). The engine strips every
+ * backslash from intrinsic string results, which breaks `States.JsonToString` on any text holding a quote,
+ * so that one is done here over the engine's path lookup.
+ */
+async function evaluateIntrinsic(expression: string, input: unknown): Promise<unknown> {
+  const jsonToString = /^States\.JsonToString\(\s*(\$[^()]*?)\s*\)$/.exec(expression);
+  const evaluator = new StateMachine({
+    StartAt: 'Evaluate',
+    States: {
+      Evaluate: { Type: 'Pass', Parameters: { 'value.$': jsonToString?.[1] ?? expression }, End: true },
+    },
+  } as never);
+  const out = (await evaluator.run(input as never).result) as { value?: unknown };
+  return jsonToString ? JSON.stringify(out.value) : out.value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isBatch(value: unknown): value is BatchState {
@@ -258,7 +335,7 @@ function fakeContext(id: FunctionId): Context {
  */
 type EventLog = {
   type: string;
-  state?: { type: string };
+  state?: { type: string; name?: string; input?: unknown };
   Error?: unknown;
   Cause?: unknown;
 };

@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export const REPO = resolve(import.meta.dirname, '../..');
+const OSLS = join(REPO, 'node_modules/osls/bin/serverless.js');
+
+export interface CfnResource {
+  Type: string;
+  Condition?: string;
+  Properties: Record<string, unknown>;
+}
+
+export interface CfnTemplate {
+  Parameters?: Record<string, { Default?: unknown }>;
+  Conditions?: Record<string, unknown>;
+  Resources: Record<string, CfnResource>;
+  Outputs: Record<string, { Value: unknown }>;
+}
+
+export interface PackageResult {
+  ok: boolean;
+  output: string;
+  dir: string;
+  templatePath: string;
+  template?: CfnTemplate;
+}
+
+/** Removes a package run's output directory. */
+export async function removePackage(result: PackageResult): Promise<void> {
+  await rm(result.dir, { recursive: true, force: true });
+}
+
+/**
+ * Runs `osls package` offline for stage "test" in eu-west-1 into a fresh temporary directory (so that test
+ * files can package in parallel) and returns the CloudFormation template, or the error output.
+ */
+export async function packageStack(opts: { schedulesFile?: string } = {}): Promise<PackageResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'apprunner-scheduler-package-'));
+  const work = `.esbuild/test-${process.pid}-${Date.now()}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    // Packaging needs no account: no credentials, no telemetry, no update checks.
+    AWS_ACCESS_KEY_ID: undefined,
+    AWS_SECRET_ACCESS_KEY: undefined,
+    AWS_PROFILE: undefined,
+    SLS_TELEMETRY_DISABLED: '1',
+    SLS_TRACKING_DISABLED: '1',
+    SLS_NOTIFICATIONS_MODE: 'off',
+    SLS_INTERACTIVE_SETUP_DISABLE: '1',
+    CI: '1',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ESBUILD_WORK_FOLDER: work,
+    SCHEDULES_FILE: opts.schedulesFile,
+  };
+  const args = [OSLS, 'package', '--stage', 'test', '--region', 'eu-west-1', '--package', dir];
+  const templatePath = join(dir, 'cloudformation-template-update-stack.json');
+  try {
+    const { stdout, stderr } = await run(process.execPath, args, {
+      cwd: REPO,
+      env,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const template = JSON.parse(await readFile(templatePath, 'utf8')) as CfnTemplate;
+    return { ok: true, output: stdout + stderr, dir, templatePath, template };
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string; message: string };
+    await rm(dir, { recursive: true, force: true });
+    return { ok: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}` || e.message, dir, templatePath };
+  }
+}
+
+/** Resources of one type, by logical id. */
+export function resourcesOfType(template: CfnTemplate, type: string): Record<string, CfnResource> {
+  return Object.fromEntries(Object.entries(template.Resources).filter(([, r]) => r.Type === type));
+}
