@@ -140,7 +140,7 @@ function canStartMore(s: BatchState): boolean {
 /** How many requests one poll round costs: a ListServices sweep, or one DescribeService per service. */
 function pollCost(s: BatchState, due: number): number {
   const pages = sweepPages(s);
-  return due > pages ? pages : due;
+  return Math.min(due, pages);
 }
 
 function sweepPages(s: BatchState): number {

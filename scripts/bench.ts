@@ -47,7 +47,6 @@ export const NAIVE_ENV: Record<string, string> = {
   MAX_POLLS: '10000',
 };
 
-
 export interface RunFigures {
   design: 'design' | 'naive';
   services: number;

@@ -148,13 +148,19 @@ export async function latestOperation(port: AppRunnerPort, arn: string): Promise
 
 /** Wraps a port so that `count` runs once per call (for request accounting). */
 export function countingPort(port: AppRunnerPort, count: () => void): AppRunnerPort {
+  const counted =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> => {
+      count();
+      return fn(...args);
+    };
   return {
-    listServicesPage: (region, token) => (count(), port.listServicesPage(region, token)),
-    describeService: (arn) => (count(), port.describeService(arn)),
-    resumeService: (arn) => (count(), port.resumeService(arn)),
-    pauseService: (arn) => (count(), port.pauseService(arn)),
-    listOperationsPage: (arn, token) => (count(), port.listOperationsPage(arn, token)),
-    listTags: (arn) => (count(), port.listTags(arn)),
-    tagResource: (arn, tags) => (count(), port.tagResource(arn, tags)),
+    listServicesPage: counted((region: string, token?: string) => port.listServicesPage(region, token)),
+    describeService: counted((arn: string) => port.describeService(arn)),
+    resumeService: counted((arn: string) => port.resumeService(arn)),
+    pauseService: counted((arn: string) => port.pauseService(arn)),
+    listOperationsPage: counted((arn: string, token?: string) => port.listOperationsPage(arn, token)),
+    listTags: counted((arn: string) => port.listTags(arn)),
+    tagResource: counted((arn: string, tags: Record<string, string>) => port.tagResource(arn, tags)),
   };
 }
