@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../lib/config';
 import { ExecutionInputSchema } from '../../lib/contracts';
 import { loadSchedules } from '../../lib/schedules';
 import {
@@ -404,17 +405,23 @@ describe('the packaged CloudFormation template', () => {
         ALERT_ON: 'failures',
         OPERATION_DEADLINE_SECONDS: '900',
         POLL_INITIAL_DELAY_SECONDS: '20',
-        POLL_MIN_DELAY_SECONDS: '5',
+        POLL_MIN_DELAY_SECONDS: '2',
         POLL_MAX_DELAY_SECONDS: '60',
         POLL_WINDOW_SECONDS: '40',
         POLL_INTERVAL_SECONDS: '3',
         MAX_POLLS: '200',
-        MAX_CONCURRENT_OPERATIONS: '25',
+        MAX_CONCURRENT_OPERATIONS: '100',
         BATCH_SIZE: '250',
         APPRUNNER_MAX_REQUESTS_PER_SECOND: '10',
         MAX_TARGETS: '1000',
         AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
       });
+      // The deployed tunables are the code's own defaults: a user reading either sees the same numbers.
+      const defaults = loadConfig({ AWS_REGION: 'eu-west-1' }) as unknown as Record<string, unknown>;
+      for (const [name, value] of Object.entries(props.Environment.Variables as Record<string, unknown>)) {
+        if (name in defaults && typeof value === 'string')
+          expect(`${name}=${value}`).toBe(`${name}=${defaults[name]}`);
+      }
     }
   });
 
