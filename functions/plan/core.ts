@@ -12,6 +12,7 @@ import type { Config } from '../../lib/config';
 import { parseExecutionInput, type RunInfo, type ServiceResult } from '../../lib/contracts';
 import { decide } from '../../lib/decide';
 import { AppRunnerUnavailableError, describeError, InvalidInputError } from '../../lib/errors';
+import { minDelayWithinBudget } from '../../lib/history-budget';
 import type { Log } from '../../lib/powertools';
 
 /** What the state machine hands to Plan: the execution input plus facts from the context object. */
@@ -242,6 +243,12 @@ function makeBatches(
     }
   }
   const concurrent = Math.max(1, Math.min(config.MAX_BATCH_CONCURRENCY, chunks.length));
+  // Keeps every execution's history bounded whatever the fleet size (see lib/history-budget.ts).
+  const minDelay = minDelayWithinBudget(
+    chunks.length,
+    config.OPERATION_DEADLINE_SECONDS,
+    config.POLL_MIN_DELAY_SECONDS,
+  );
   const settings: BatchSettings = {
     deadlineAt: clock.now() + config.OPERATION_DEADLINE_SECONDS * 1000,
     maxPolls: config.MAX_POLLS,
@@ -251,8 +258,8 @@ function makeBatches(
     pollWindowSeconds: config.POLL_WINDOW_SECONDS,
     pollIntervalSeconds: config.POLL_INTERVAL_SECONDS,
     initialDelaySeconds: config.POLL_INITIAL_DELAY_SECONDS,
-    minDelaySeconds: config.POLL_MIN_DELAY_SECONDS,
-    maxDelaySeconds: config.POLL_MAX_DELAY_SECONDS,
+    minDelaySeconds: minDelay,
+    maxDelaySeconds: Math.max(config.POLL_MAX_DELAY_SECONDS, minDelay),
     inFunctionMaxSleepSeconds: config.POLL_IN_FUNCTION_MAX_SLEEP_SECONDS,
   };
   return chunks.map((chunk, index) => ({

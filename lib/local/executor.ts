@@ -61,6 +61,8 @@ export interface LocalRunResult {
   transitions: number;
   /** Estimated history events of the execution (Step Functions' 25,000 limit applies to these). */
   historyEvents: number;
+  /** Every delay (seconds) a Wait state was given, in order. */
+  waitDelays: number[];
   /** Clock time the execution took, ms. */
   durationMs: number;
   progress: ProgressEvent[];
@@ -129,6 +131,7 @@ export async function runLocalExecution(
   };
   // Simulated Wait states: the delay a batch asked for starts the moment its step returns.
   const waitTimers = new Map<string, Promise<void>>();
+  const waitDelays: number[] = [];
 
   const invoke = async (id: FunctionId, given: unknown): Promise<unknown> => {
     // The engine stamps $$.Execution.StartTime with the real time; locally the run's clock is the truth.
@@ -156,6 +159,7 @@ export async function runLocalExecution(
     }
     if (isBatch(out)) {
       reportBatchProgress(isBatch(event) ? event : undefined, out, clock, emit);
+      if (!out.allDone) waitDelays.push(out.nextDelaySeconds);
       if (virtual && !out.allDone) waitTimers.set(out.batchId, virtual.timer(out.nextDelaySeconds * 1000));
     }
     if (id === 'PlanLambdaFunction') reportPlan(out, clock, emit);
@@ -242,6 +246,7 @@ export async function runLocalExecution(
     invocations,
     transitions,
     historyEvents,
+    waitDelays,
     durationMs: clock.now() - startedAt,
     progress,
   };
