@@ -1,11 +1,15 @@
 import { guarded } from './app-runner/guarded';
+import { lambdaAppRunner } from './app-runner/lambda';
 import { advanceBatch, type BatchState } from './batch';
 import { makeHandler } from './handler';
 import { parseBatch } from './payloads';
-import type { RuntimeSource } from './runtime';
+import { lambdaRuntime, type RuntimeSource } from './runtime';
 
 /** The Start and Check functions share one core: they differ only in whether they poll in-function. */
-export function createBatchHandler(mode: 'start' | 'check', source?: RuntimeSource) {
+export function createBatchHandler(
+  mode: 'start' | 'check',
+  source: RuntimeSource = lambdaRuntime({ appRunner: lambdaAppRunner }),
+) {
   return makeHandler<unknown, BatchState>(async (event, rt) => {
     const batch = parseBatch(event);
     const log = rt.logger.createChild({

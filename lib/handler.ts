@@ -4,7 +4,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger, metrics, tracer } from './powertools';
-import { defaultRuntime, type Runtime, type RuntimeSource, resolveRuntime } from './runtime';
+import { type Runtime, type RuntimeSource, resolveRuntime } from './runtime';
 
 /** The plain function behind a handler: the event, the runtime (built once per container), the context. */
 export type HandlerFn<E, R> = (event: E, runtime: Runtime, context: Context) => Promise<R>;
@@ -13,7 +13,7 @@ export type HandlerFn<E, R> = (event: E, runtime: Runtime, context: Context) => 
  * Wraps a handler function in the middy chain every function shares: Logger context, Metrics flush
  * (with the cold-start metric), Tracer segment. The runtime comes from `source` on the first call.
  */
-export function makeHandler<E, R>(fn: HandlerFn<E, R>, source: RuntimeSource = defaultRuntime) {
+export function makeHandler<E, R>(fn: HandlerFn<E, R>, source: RuntimeSource) {
   const runtime = resolveRuntime(source);
   return middy(async (event: E, context: Context) => fn(event, runtime(), context))
     .use(captureLambdaHandler(tracer, { captureResponse: false }))

@@ -1,16 +1,15 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
-import { type AlertPublisher, SnsAlertPublisher } from './alerts';
+import type { AlertPublisher } from './alerts';
 import type { AppRunnerPort } from './app-runner/port';
-import { SdkAppRunner } from './app-runner/sdk';
 import { type Clock, systemClock } from './clock';
 import { type Config, loadConfig } from './config';
 import { logger, metrics, tracer } from './powertools';
 
 /**
- * Everything a handler needs from the outside world. Lambda builds the default once per container; the
- * local runner builds one with the same adapters but its own clock and alert recorder.
+ * Everything a handler needs from the outside world. Lambda builds one per container (on the first
+ * invocation); the local runner builds one with the same adapters but its own clock and alert recorder.
  */
 export interface Runtime {
   config: Config;
@@ -22,28 +21,35 @@ export interface Runtime {
   tracer: Tracer;
 }
 
-let cached: Runtime | undefined;
+/** The adapters a function needs; each function builds only its own (smaller bundles, faster cold starts). */
+export interface Adapters {
+  appRunner?: (config: Config) => AppRunnerPort;
+  alerts?: (config: Config) => AlertPublisher;
+}
 
-/** The production runtime: config from the environment (validated once), SDK adapters, system clock. */
-export function defaultRuntime(): Runtime {
-  if (!cached) {
+/** The production runtime: config from the environment (validated once), the given adapters, real time. */
+export function lambdaRuntime(adapters: Adapters): () => Runtime {
+  return () => {
     const config = loadConfig(process.env);
-    cached = {
+    return {
       config,
       clock: systemClock,
-      appRunner: new SdkAppRunner({
-        defaultRegion: config.AWS_REGION,
-        maxAttempts: config.APPRUNNER_SDK_MAX_ATTEMPTS,
-        requestTimeoutMs: config.APPRUNNER_REQUEST_TIMEOUT_MS,
-        instrument: (client) => tracer.captureAWSv3Client(client),
-      }),
-      alerts: new SnsAlertPublisher(config.AWS_REGION),
+      appRunner: adapters.appRunner ? adapters.appRunner(config) : unavailable<AppRunnerPort>('App Runner'),
+      alerts: adapters.alerts ? adapters.alerts(config) : unavailable<AlertPublisher>('alerts'),
       logger,
       metrics,
       tracer,
     };
-  }
-  return cached;
+  };
+}
+
+/** A port this function was not built with: any use is a programming error, reported as such. */
+function unavailable<T extends object>(what: string): T {
+  return new Proxy({} as T, {
+    get: (_target, prop) => () => {
+      throw new Error(`this function has no ${what} adapter (called ${String(prop)})`);
+    },
+  });
 }
 
 /** A runtime source: a fixed runtime, or a factory evaluated on the first invocation (cold start). */

@@ -282,11 +282,58 @@ function printTable(rows: RunFigures[]): void {
   for (const l of lines) console.log(fmt(l));
 }
 
+/** The issue's targets, each with the measured figure and whether it is met. */
+function printTargets(rows: RunFigures[], bundles: BundleFigures[]): void {
+  const design = rows.filter((r) => r.design === 'design');
+  const line = (ok: boolean, text: string) => console.log(`  ${ok ? 'MET ' : 'MISS'}  ${text}`);
+  console.log('\nTargets:');
+  const big = design.find((r) => r.services === 1000);
+  if (big) {
+    const allOk = (big.outcomes.SUCCEEDED ?? 0) === 1000;
+    line(
+      allOk,
+      `1,000 services: ${JSON.stringify(big.outcomes)}; throttled requests ${big.throttled} (retried), peak ${big.peakRequestsPerSecond} req/s`,
+    );
+    line(
+      big.overLongestSeconds <= 150,
+      `1,000 services done ${big.overLongestSeconds.toFixed(1)} s after the longest operation (≤ 150 s)`,
+    );
+  }
+  if (design.length > 0) {
+    const maxHistory = Math.max(...design.map((r) => r.historyEvents));
+    line(maxHistory <= 20_000, `largest execution history ${maxHistory} events (≤ 20,000)`);
+    const p95 = Math.max(...design.map((r) => r.detectionP95));
+    line(p95 <= 5, `detection latency p95 ≤ ${p95.toFixed(1)} s in every run (≤ 5 s)`);
+    const ratios = design
+      .map((d) => {
+        const b = rows.find((r) => r.design === 'naive' && r.services === d.services);
+        return b ? d.costPerWake / b.costPerWake : Number.NaN;
+      })
+      .filter(Number.isFinite);
+    if (ratios.length > 0) {
+      const median = percentile(ratios, 50);
+      line(
+        median <= 0.5,
+        `cost per service-wake: median ${(100 * median).toFixed(1)} % of naive across runs (≤ 50 %); per run ${ratios
+          .map((r) => `${(100 * r).toFixed(1)} %`)
+          .join(', ')}`,
+      );
+    }
+  }
+  for (const b of bundles) {
+    line(
+      b.bundleKiB <= 350 && b.importMsMedian <= 150,
+      `${b.function}: bundle ${b.bundleKiB.toFixed(0)} KiB (≤ 350), import ${b.importMsMedian.toFixed(0)} ms (≤ 150)`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const sizesArg = args.find((a) => a.startsWith('--sizes='));
   const sizes = sizesArg ? sizesArg.slice(8).split(',').map(Number) : [1, 10, 100, 1000];
   const skipNaive = args.includes('--no-baseline');
+  if (args.includes('--bundles-only')) sizes.length = 0;
   const rows: RunFigures[] = [];
   for (const n of sizes) {
     for (const design of skipNaive ? (['design'] as const) : (['design', 'naive'] as const)) {
@@ -319,6 +366,7 @@ async function main(): Promise<void> {
       `  ${b.function.padEnd(18)} ${b.bundleKiB.toFixed(0).padStart(5)} KiB   import ${b.importMsMedian.toFixed(0).padStart(4)} ms`,
     );
   }
+  printTargets(rows, bundles);
   const outDir = join(REPO_ROOT, 'bench-results');
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, 'latest.json');

@@ -1,10 +1,11 @@
 import { guarded } from '../../lib/app-runner/guarded';
+import { lambdaAppRunner } from '../../lib/app-runner/lambda';
 import { makeHandler } from '../../lib/handler';
-import type { RuntimeSource } from '../../lib/runtime';
+import { lambdaRuntime, type RuntimeSource } from '../../lib/runtime';
 import { type PlanEvent, type PlanResult, plan } from './core';
 
 /** Plan: validate the execution input, resolve the targets, decide per service. */
-export function createHandler(source?: RuntimeSource) {
+export function createHandler(source: RuntimeSource = lambdaRuntime({ appRunner: lambdaAppRunner })) {
   return makeHandler<PlanEvent, PlanResult>(async (event, rt) => {
     const log = rt.logger.createChild({ persistentKeys: { executionId: event?.executionId, step: 'plan' } });
     const appRunner = guarded(rt.appRunner, rt.clock, {

@@ -1,11 +1,14 @@
+import { SnsAlertPublisher } from '../../lib/alerts';
 import type { ExecutionReport } from '../../lib/contracts';
 import { makeHandler } from '../../lib/handler';
 import { parsePayload, ReportEventSchema } from '../../lib/payloads';
-import type { RuntimeSource } from '../../lib/runtime';
+import { lambdaRuntime, type RuntimeSource } from '../../lib/runtime';
 import { buildReport, type ReportEvent } from './core';
 
 /** Report: the final report, metrics (EMF) and the alert. */
-export function createHandler(source?: RuntimeSource) {
+export function createHandler(
+  source: RuntimeSource = lambdaRuntime({ alerts: (config) => new SnsAlertPublisher(config.AWS_REGION) }),
+) {
   return makeHandler<unknown, ExecutionReport>(async (event, rt) => {
     const parsed = parsePayload(ReportEventSchema, event, 'report') as unknown as ReportEvent;
     const log = rt.logger.createChild({
