@@ -16,6 +16,9 @@ import { VirtualClock } from '../lib/clock';
 import { REPO_ROOT } from '../lib/local/definition';
 import { type LocalRunResult, runLocalExecution } from '../lib/local/executor';
 
+// The AWS SDK warns on Node 20 at every client creation; the figures are what matter here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /** us-east-1 list prices (2026): Step Functions Standard, Lambda arm64, Lambda requests. */
 export const PRICES = { transition: 0.000025, gbSecondArm: 0.0000133334, request: 0.0000002 };
 /** Memory of every function in serverless.yml (provider.memorySize). */

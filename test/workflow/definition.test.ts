@@ -1,0 +1,115 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ErrorNames } from '../../lib/errors';
+import { FUNCTION_IDS, loadDefinition, REPO_ROOT } from '../../lib/local/definition';
+
+type AslValidator = (
+  definition: unknown,
+  options?: { checkPaths?: boolean; checkArn?: boolean },
+) => { isValid: boolean; errors: Array<Record<string, string>> };
+const validate = createRequire(import.meta.url)('asl-validator') as AslValidator;
+
+type State = Record<string, unknown> & { Type: string };
+
+/** Every state of the definition, nested ones (Map, Parallel) included, with its name. */
+function allStates(states: Record<string, State>): Array<[string, State]> {
+  return Object.entries(states).flatMap(([name, state]): Array<[string, State]> => {
+    const processor = (state.ItemProcessor ?? state.Iterator) as
+      | { States?: Record<string, State> }
+      | undefined;
+    const branches = (state.Branches as Array<{ States: Record<string, State> }> | undefined) ?? [];
+    return [
+      [name, state],
+      ...(processor?.States ? allStates(processor.States) : []),
+      ...branches.flatMap((b) => allStates(b.States)),
+    ];
+  });
+}
+
+/** Every error name the definition mentions: Retry and Catch ErrorEquals, and Fail states' Error. */
+function errorNamesMentioned(states: Array<[string, State]>): string[] {
+  const names = new Set<string>();
+  for (const [, state] of states) {
+    for (const rule of [
+      ...((state.Retry as Array<{ ErrorEquals: string[] }>) ?? []),
+      ...((state.Catch as Array<{ ErrorEquals: string[] }>) ?? []),
+    ]) {
+      for (const name of rule.ErrorEquals) names.add(name);
+    }
+    if (state.Type === 'Fail' && typeof state.Error === 'string') names.add(state.Error);
+  }
+  return [...names];
+}
+
+/** PlanLambdaFunction → functions/plan/handler.ts (serverless: function key → <Key>LambdaFunction). */
+function handlerPathOf(functionId: string): string {
+  const key = functionId.replace(/LambdaFunction$/, '');
+  const kebab = key.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+  return resolve(REPO_ROOT, 'functions', kebab, 'handler.ts');
+}
+
+describe('the state machine definition', () => {
+  it('is accepted by asl-validator', () => {
+    // Prepare
+    const { definition } = loadDefinition();
+
+    // Act
+    const result = validate(definition, { checkPaths: true, checkArn: true });
+
+    // Assess
+    expect(result.errors).toEqual([]);
+    expect(result.isValid).toBe(true);
+  });
+
+  it('only names AppRunnerScheduler errors that exist in the error catalogue', () => {
+    // Prepare
+    const { definition } = loadDefinition();
+    const states = allStates(definition.States as Record<string, State>);
+
+    // Act
+    const ours = errorNamesMentioned(states).filter((name) => name.startsWith('AppRunnerScheduler.'));
+
+    // Assess
+    expect(ours).toContain(ErrorNames.ServicesFailed);
+    expect(ours).toContain(ErrorNames.AppRunnerUnavailable);
+    const catalogue: string[] = Object.values(ErrorNames);
+    expect(ours.filter((name) => !catalogue.includes(name))).toEqual([]);
+  });
+
+  it('binds every Task state to one of the stack functions, and each function to a handler module', async () => {
+    // Prepare
+    const { definition, tasks } = loadDefinition();
+    const taskStates = allStates(definition.States as Record<string, State>).filter(
+      ([, state]) => state.Type === 'Task',
+    );
+
+    // Act
+    const bound = taskStates.map(([name]) => tasks[name]);
+
+    // Assess
+    expect(taskStates.length).toBeGreaterThan(0);
+    expect(bound.every((id) => id !== undefined && FUNCTION_IDS.includes(id))).toBe(true);
+    expect(new Set(bound)).toEqual(new Set(FUNCTION_IDS));
+    for (const id of FUNCTION_IDS) {
+      const path = handlerPathOf(id);
+      expect(existsSync(path), `${id} → ${path}`).toBe(true);
+      const module = (await import(path)) as { handler?: unknown };
+      expect(typeof module.handler, `${path} exports handler`).toBe('function');
+    }
+  });
+
+  it('ends a run with a failed service in a Fail state raising ServicesFailed with the report as cause', () => {
+    // Prepare
+    const { definition } = loadDefinition();
+
+    // Act
+    const fails = allStates(definition.States as Record<string, State>).filter(([, s]) => s.Type === 'Fail');
+
+    // Assess
+    expect(fails.map(([, s]) => [s.Error, s.CausePath])).toEqual([
+      [ErrorNames.ServicesFailed, 'States.JsonToString($)'],
+    ]);
+  });
+});

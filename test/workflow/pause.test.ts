@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import { LEASE_TAG, OPT_OUT_TAG } from '../../lib/contracts';
+import { MUTATING_OPS, runScenario, summaryMetrics, T0 } from './harness';
+
+const future = new Date(T0 + 2 * 3600_000).toISOString();
+const past = new Date(T0 - 3600_000).toISOString();
+
+describe('pause workflow', () => {
+  it('waits for a deployment in progress to end, then pauses the service', async () => {
+    // Prepare
+    const fleet = {
+      services: [
+        {
+          name: 'api-staging',
+          pauseSeconds: 20,
+          deploySeconds: 120,
+          inFlight: { type: 'START_DEPLOYMENT' as const, elapsedSeconds: 30 },
+        },
+      ],
+    };
+    const input = { action: 'pause', targets: { serviceNames: ['api-staging'] } };
+
+    // Act
+    const run = await runScenario({ fleet, input });
+
+    // Assess
+    const [pause, deployment] = run.service('api-staging').operations;
+    const line = run.outcome('api-staging');
+    expect(run.result.status).toBe('SUCCEEDED');
+    expect(deployment).toMatchObject({ type: 'START_DEPLOYMENT', status: 'SUCCEEDED' });
+    expect(pause).toMatchObject({ type: 'PAUSE_SERVICE', status: 'SUCCEEDED' });
+    expect(line).toMatchObject({
+      outcome: 'SUCCEEDED',
+      operationId: pause!.id,
+      fromStatus: 'RUNNING',
+      toStatus: 'PAUSED',
+    });
+    expect(line.notes).toEqual([`waited for START_DEPLOYMENT operation ${deployment!.id}`]);
+    const pauseCalls = run.calls('PauseService', 'api-staging');
+    expect(pauseCalls).toHaveLength(1);
+    expect(pauseCalls[0]!.at).toBeGreaterThanOrEqual(deployment!.endedAt!);
+    // The deployment ends 90 s into the run: the pause starts soon after, not at the next long poll.
+    expect(pauseCalls[0]!.at - deployment!.endedAt!).toBeLessThanOrEqual(5_000);
+    expect(line.durationSeconds).toBeGreaterThanOrEqual(20);
+    expect(line.durationSeconds).toBeLessThanOrEqual(25);
+    expect(run.service('api-staging').status).toBe('PAUSED');
+    expect(run.result.alerts).toEqual([]);
+    expect(summaryMetrics(run)).toMatchObject({ ServicesTargeted: 1, ServicesSucceeded: 1 });
+  });
+
+  it('skips a service whose keep-awake lease has not expired and pauses one whose lease has', async () => {
+    // Prepare
+    const fleet = {
+      services: [
+        { name: 'demo-app', status: 'RUNNING' as const, tags: { [LEASE_TAG]: future } },
+        { name: 'old-demo', status: 'RUNNING' as const, pauseSeconds: 20, tags: { [LEASE_TAG]: past } },
+      ],
+    };
+    const input = {
+      action: 'pause',
+      targets: { serviceNames: ['demo-app', 'old-demo'] },
+      requestedBy: 'schedule:weeknight',
+    };
+
+    // Act
+    const run = await runScenario({ fleet, input });
+
+    // Assess
+    expect(run.result.status).toBe('SUCCEEDED');
+    expect(run.outcome('demo-app')).toMatchObject({
+      outcome: 'SKIPPED',
+      reason: 'KEEP_AWAKE_LEASE',
+      toStatus: 'RUNNING',
+      notes: [`kept awake until ${future}`],
+    });
+    expect(run.outcome('old-demo')).toMatchObject({ outcome: 'SUCCEEDED', toStatus: 'PAUSED' });
+    expect(run.calls('PauseService', 'demo-app')).toEqual([]);
+    expect(run.calls('PauseService', 'old-demo')).toHaveLength(1);
+    expect(run.service('demo-app').status).toBe('RUNNING');
+    expect(run.result.alerts).toEqual([]);
+    expect(summaryMetrics(run)).toMatchObject({ ServicesSkipped: 1, ServicesSucceeded: 1 });
+  });
+
+  it('leaves an opted-out service alone in a scheduled run', async () => {
+    // Prepare
+    const fleet = {
+      services: [{ name: 'legacy-billing', status: 'RUNNING' as const, tags: { [OPT_OUT_TAG]: 'true' } }],
+    };
+    const input = {
+      action: 'pause',
+      targets: { serviceNames: ['legacy-billing'] },
+      requestedBy: 'schedule:weeknight',
+    };
+
+    // Act
+    const run = await runScenario({ fleet, input });
+
+    // Assess
+    expect(run.result.status).toBe('SUCCEEDED');
+    expect(run.outcome('legacy-billing')).toMatchObject({
+      outcome: 'SKIPPED',
+      reason: 'OPTED_OUT',
+      notes: [`tag ${OPT_OUT_TAG}=true`],
+    });
+    expect(run.calls().filter((c) => (MUTATING_OPS as readonly string[]).includes(c.op))).toEqual([]);
+    expect(run.service('legacy-billing').status).toBe('RUNNING');
+  });
+
+  it('pauses an opted-out service when a person asks explicitly, and says so in the report', async () => {
+    // Prepare
+    const fleet = {
+      services: [
+        {
+          name: 'legacy-billing',
+          status: 'RUNNING' as const,
+          pauseSeconds: 20,
+          tags: { [OPT_OUT_TAG]: 'true' },
+        },
+      ],
+    };
+    const input = {
+      action: 'pause',
+      targets: { serviceNames: ['legacy-billing'] },
+      requestedBy: 'user:alice',
+    };
+
+    // Act
+    const run = await runScenario({ fleet, input });
+
+    // Assess
+    expect(run.result.status).toBe('SUCCEEDED');
+    expect(run.outcome('legacy-billing')).toMatchObject({
+      outcome: 'SUCCEEDED',
+      fromStatus: 'RUNNING',
+      toStatus: 'PAUSED',
+      notes: ['opt-out tag overridden by an explicit request from user:alice'],
+    });
+    expect(run.calls('PauseService')).toHaveLength(1);
+    expect(run.service('legacy-billing').status).toBe('PAUSED');
+  });
+
+  it('skips a service that is already paused without calling PauseService', async () => {
+    // Prepare
+    const fleet = {
+      services: [
+        { name: 'api-staging', status: 'PAUSED' as const },
+        { name: 'web-staging', status: 'RUNNING' as const, pauseSeconds: 10 },
+      ],
+    };
+    const input = { action: 'pause', targets: { serviceNames: ['api-staging', 'web-staging'] } };
+
+    // Act
+    const run = await runScenario({ fleet, input });
+
+    // Assess
+    expect(run.result.status).toBe('SUCCEEDED');
+    expect(run.outcome('api-staging')).toMatchObject({ outcome: 'SKIPPED', reason: 'ALREADY_PAUSED' });
+    expect(run.outcome('web-staging')).toMatchObject({ outcome: 'SUCCEEDED', toStatus: 'PAUSED' });
+    expect(run.calls('PauseService', 'api-staging')).toEqual([]);
+    expect(summaryMetrics(run)).toEqual({
+      ServicesTargeted: 2,
+      ServicesSucceeded: 1,
+      ServicesSkipped: 1,
+      ServicesFailed: 0,
+      ServicesTimedOut: 0,
+    });
+  });
+});
