@@ -185,6 +185,12 @@ export interface ExecutionReport {
   summary: RunSummary;
   services: ServiceResult[];
   alert?: { published: boolean; error?: string; messageId?: string };
+  /**
+   * Present only when the full report would not fit Step Functions' limits (256 KiB of output, 32,768
+   * characters of Fail cause): how many lines were shortened or left out, by outcome. Failed and timed-out
+   * services are always kept first; every service's outcome is also in the function logs and metrics.
+   */
+  truncated?: { compacted: number; omitted: Partial<Record<Outcome, number>>; limit: string };
 }
 
 /** What every step of the workflow knows about the run (carried in the state, small). */

@@ -122,7 +122,58 @@ export async function buildReport(event: ReportEvent, deps: ReportDeps): Promise
     report.alert = { published: false, error: 'no ALERT_TOPIC_ARN configured' };
   }
   log.info('run finished', { summary, alert: report.alert });
-  return { report, metrics };
+  // The report is the execution's output, or the Fail state's cause: keep it within Step Functions' limits.
+  const fitted = needsAttention
+    ? fitReport(report, MAX_CAUSE_CHARS, 'Fail cause: 32,768 characters')
+    : fitReport(report, MAX_OUTPUT_CHARS, 'execution output: 256 KiB');
+  if (fitted.truncated)
+    log.warn('report shortened to fit Step Functions limits', { truncated: fitted.truncated });
+  return { report: fitted, metrics };
+}
+
+/** Step Functions limits: a state's output is at most 256 KiB; a Fail state's cause 32,768 characters. */
+export const MAX_OUTPUT_CHARS = 250_000;
+export const MAX_CAUSE_CHARS = 32_000;
+
+/**
+ * Shortens a report that would not fit `limit` characters of JSON: first the lines of services that ended
+ * well lose their details, then they are left out (counted), failed and timed-out services last.
+ */
+export function fitReport(report: ExecutionReport, limit: number, what: string): ExecutionReport {
+  const size = (r: ExecutionReport) => JSON.stringify(r).length;
+  if (size(report) <= limit) return report;
+  const good = (s: ServiceResult) => s.outcome === 'SUCCEEDED' || s.outcome === 'SKIPPED';
+  const brief = (s: ServiceResult): ServiceResult => ({
+    serviceArn: s.serviceArn,
+    serviceName: s.serviceName,
+    outcome: s.outcome,
+    ...(s.reason ? { reason: s.reason } : {}),
+  });
+  const compacted = report.services.filter(good).length;
+  let out: ExecutionReport = {
+    ...report,
+    services: report.services.map((s) => (good(s) ? brief(s) : s)),
+    truncated: { compacted, omitted: {}, limit: what },
+  };
+  if (size(out) <= limit) return out;
+  // Leave lines out, ended-well ones last in line, until the rest fits (sizes summed, not re-serialised).
+  const ordered = [...out.services.filter((s) => !good(s)), ...out.services.filter(good)];
+  const omitted: Partial<Record<ServiceResult['outcome'], number>> = {};
+  const worstCaseCounts = { SUCCEEDED: 1e6, SKIPPED: 1e6, FAILED: 1e6, TIMED_OUT: 1e6 };
+  let budget =
+    limit - size({ ...out, services: [], truncated: { compacted, omitted: worstCaseCounts, limit: what } });
+  const kept: ServiceResult[] = [];
+  for (const line of ordered) {
+    const cost = JSON.stringify(line).length + 1;
+    if (cost <= budget) {
+      kept.push(line);
+      budget -= cost;
+    } else {
+      omitted[line.outcome] = (omitted[line.outcome] ?? 0) + 1;
+    }
+  }
+  out = { ...out, services: kept, truncated: { compacted, omitted, limit: what } };
+  return out;
 }
 
 export function summarize(services: ServiceResult[]): RunSummary {

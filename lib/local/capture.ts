@@ -1,6 +1,7 @@
 /**
- * Captures what the functions print (Powertools JSON logs and EMF metrics) while local runs are active,
- * so the runner can show its own progress cleanly and tests can assert on metrics and logs.
+ * Captures what the functions print (Powertools JSON logs on stdout and stderr, EMF metrics on stdout)
+ * while local runs are active, so the runner can show its own progress cleanly and tests can assert on
+ * metrics and logs. Lines that are not JSON on stderr still reach the terminal.
  */
 export interface Captured {
   emf: Array<Record<string, unknown>>;
@@ -8,31 +9,44 @@ export interface Captured {
   other: string[];
 }
 
+type Write = typeof process.stdout.write;
+
 const sinks = new Set<Captured>();
-let originalWrite: typeof process.stdout.write | undefined;
-let buffer = '';
+const originals: { stdout?: Write; stderr?: Write } = {};
+const buffers = { stdout: '', stderr: '' };
 
 /** Writes to the real stdout, bypassing any capture. */
 export function writeOut(text: string): void {
-  (originalWrite ?? process.stdout.write).call(process.stdout, text);
+  (originals.stdout ?? process.stdout.write).call(process.stdout, text);
+}
+
+/** Writes to the real stderr, bypassing any capture. */
+export function writeErr(text: string): void {
+  (originals.stderr ?? process.stderr.write).call(process.stderr, text);
+}
+
+function intercept(stream: 'stdout' | 'stderr'): Write {
+  return ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    buffers[stream] += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    let nl = buffers[stream].indexOf('\n');
+    while (nl >= 0) {
+      dispatch(buffers[stream].slice(0, nl), stream);
+      buffers[stream] = buffers[stream].slice(nl + 1);
+      nl = buffers[stream].indexOf('\n');
+    }
+    const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+    cb?.();
+    return true;
+  }) as Write;
 }
 
 export function startCapture(): Captured {
   const sink: Captured = { emf: [], logs: [], other: [] };
   if (sinks.size === 0) {
-    originalWrite = process.stdout.write;
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      buffer += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-      let nl = buffer.indexOf('\n');
-      while (nl >= 0) {
-        dispatch(buffer.slice(0, nl));
-        buffer = buffer.slice(nl + 1);
-        nl = buffer.indexOf('\n');
-      }
-      const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
-      cb?.();
-      return true;
-    }) as typeof process.stdout.write;
+    originals.stdout = process.stdout.write;
+    originals.stderr = process.stderr.write;
+    process.stdout.write = intercept('stdout');
+    process.stderr.write = intercept('stderr');
   }
   sinks.add(sink);
   return sink;
@@ -40,15 +54,19 @@ export function startCapture(): Captured {
 
 export function stopCapture(sink: Captured): void {
   sinks.delete(sink);
-  if (sinks.size === 0 && originalWrite) {
-    if (buffer) dispatch(buffer);
-    buffer = '';
-    process.stdout.write = originalWrite;
-    originalWrite = undefined;
+  if (sinks.size === 0 && originals.stdout && originals.stderr) {
+    for (const stream of ['stdout', 'stderr'] as const) {
+      if (buffers[stream]) dispatch(buffers[stream], stream);
+      buffers[stream] = '';
+    }
+    process.stdout.write = originals.stdout;
+    process.stderr.write = originals.stderr;
+    originals.stdout = undefined;
+    originals.stderr = undefined;
   }
 }
 
-function dispatch(line: string): void {
+function dispatch(line: string, stream: 'stdout' | 'stderr'): void {
   if (!line.trim()) return;
   let parsed: Record<string, unknown> | undefined;
   try {
@@ -58,13 +76,17 @@ function dispatch(line: string): void {
   } catch {
     parsed = undefined;
   }
+  if (!parsed && stream === 'stderr') {
+    // Not ours (a Node warning, say): let it through.
+    writeErr(`${line}\n`);
+    return;
+  }
   for (const sink of sinks) {
     if (!parsed) sink.other.push(line);
     else if ('_aws' in parsed) sink.emf.push(parsed);
     else sink.logs.push(parsed);
   }
 }
-
 /** Sums a metric over captured EMF documents (optionally only those with the given dimensions). */
 export function metricSum(
   emf: Array<Record<string, unknown>>,
