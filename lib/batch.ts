@@ -168,7 +168,9 @@ function nextPollAt(s: BatchState, lastRefresh: number, now: number): number {
       earliestDue = Math.min(earliestDue, (svc.operationStartedAt ?? now) + young);
     }
   }
-  if (s.services.some((svc) => svc.phase === 'PENDING')) earliestDue = Math.min(earliestDue, now);
+  // A pending service is due only if it may start now; at the in-flight limit it waits for an operation
+  // to end (else this loop would wake every millisecond until the oldest operation is due).
+  if (canStartMore(s)) earliestDue = Math.min(earliestDue, now);
   return Math.max(earliestDue, lastRefresh + refreshPeriod(s, Math.max(now, earliestDue)));
 }
 
@@ -342,6 +344,14 @@ async function classifyCurrent(
       svc.fromStatus ??= s.run.action === 'resume' ? 'PAUSED' : 'RUNNING';
       svc.notes.push(`joined ${wanted} operation ${op.id} already in flight`);
       return 'handled';
+    }
+    if (!op || !isOpen(op)) {
+      // The status we hold is older than the operation list: nothing is in flight any more. Re-read it.
+      const fresh = await appRunner.describeService(svc.arn);
+      if (fresh.status !== 'OPERATION_IN_PROGRESS') {
+        svc.status = fresh.status;
+        return classifyCurrent(s, svc, tags, deps);
+      }
     }
     svc.phase = 'WAITING';
     svc.waitingFor = op && isOpen(op) ? `${op.type} operation ${op.id}` : 'the current operation';
