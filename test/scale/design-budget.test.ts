@@ -9,21 +9,11 @@ import {
   minDelayWithinBudget,
 } from '../../lib/history-budget';
 import { type LocalRunResult, runLocalExecution } from '../../lib/local/executor';
+import { peakPerSecond } from '../../scripts/bench';
 
 // These tests keep the design honest without timing anything: they count events, requests and delays.
 
 const START = Date.UTC(2026, 10, 30, 6, 0, 0);
-
-function peakPerSecond(times: number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let peak = 0;
-  let start = 0;
-  for (let end = 0; end < sorted.length; end++) {
-    while (sorted[end]! - sorted[start]! >= 1000) start++;
-    peak = Math.max(peak, end - start + 1);
-  }
-  return peak;
-}
 
 describe('the history-event budget', () => {
   it('keeps a 1,000-service execution with the default configuration under 20,000 events in the worst case', () => {
