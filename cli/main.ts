@@ -8,6 +8,10 @@ type CommandModule = { register(program: Command): void };
 
 // Each command lives in its own module and is loaded on start; the list order is the --help order.
 const commandModules: Array<() => Promise<CommandModule>> = [
+  () => import('./commands/wake'),
+  () => import('./commands/pause'),
+  () => import('./commands/status'),
+  () => import('./commands/schedules'),
   () => import('./commands/run'),
   () => import('./commands/emulator'),
 ];
@@ -17,6 +21,18 @@ export async function buildProgram(): Promise<Command> {
   const program = new Command('apprunner-scheduler')
     .description('Pause and resume AWS App Runner services on schedules, safely and observably.')
     .showHelpAfterError('(add --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 success, 1 some service failed (or the run did not finish well), 2 usage or input error.
+
+AWS configuration is the SDK's standard one: credentials from the usual chain (AWS_PROFILE, SSO, env),
+the region from --region, AWS_REGION or the profile; AWS_ENDPOINT_URL_APPRUNNER / _SFN / _CLOUDFORMATION
+redirect a service (e.g. to the emulator). The workflow is found with --state-machine-arn, else
+$APPRUNNER_SCHEDULER_STATE_MACHINE_ARN, else the StateMachineArn output of the stack apprunner-scheduler-<stage>.
+
+On call? See docs/RUNBOOK.md. Run \`apprunner-scheduler <command> --help\` for examples.`,
+    )
     .exitOverride();
   for (const load of commandModules) (await load()).register(program);
   return program;
@@ -25,6 +41,8 @@ export async function buildProgram(): Promise<Command> {
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   const program = await buildProgram();
+  // Commands report their result through process.exitCode; start clean when called more than once (tests).
+  process.exitCode = undefined;
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.Ok;

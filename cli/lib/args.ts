@@ -10,38 +10,68 @@ export function parseKeyValue(text: string, flag: string): [string, string] {
   return [text.slice(0, eq), text.slice(eq + 1)];
 }
 
-const DURATION = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$/;
+const DURATION = /^(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+(?:\.\d+)?)\s*s)?$/i;
 
 /**
- * Parses a keep-awake time: an ISO-8601 timestamp with a zone, a duration from now ("4h", "90m",
- * "1d2h"), or a wall-clock time in an IANA time zone ("08:00 Europe/Berlin": the next such time).
+ * A duration such as "4h", "90m", "1d2h", "1h 30m", "45s" or "0.5s", in milliseconds; undefined when the
+ * text is not a duration at all (zero is returned as 0: callers decide whether it is allowed).
+ */
+export function parseDuration(text: string): number | undefined {
+  const trimmed = text.trim();
+  const m = DURATION.exec(trimmed);
+  if (!m || trimmed === '') return undefined;
+  const [, d = '0', h = '0', min = '0', s = '0'] = m;
+  return Math.round((((Number(d) * 24 + Number(h)) * 60 + Number(min)) * 60 + Number(s)) * 1000);
+}
+
+const ZONE = '([A-Za-z_]+(?:\\/[A-Za-z0-9_+-]+)*)';
+const WALL_CLOCK = new RegExp(`^(\\d{1,2}):(\\d{2})(?:\\s+${ZONE})?$`);
+const DATE_IN_ZONE = new RegExp(
+  `^(\\d{4})-(\\d{2})-(\\d{2})[T ](\\d{1,2}):(\\d{2})(?::(\\d{2}))?\\s+${ZONE}$`,
+);
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
+
+/**
+ * Parses a keep-awake time:
+ * - an ISO-8601 timestamp with a zone or offset (`2026-11-28T08:00:00Z`, `2026-11-28T09:00+01:00`),
+ * - a duration from now (`4h`, `90m`, `1d2h`, `1h 30m`),
+ * - a wall-clock time in an IANA time zone (`08:00 Europe/Berlin`: the next such time; `08:00` alone is UTC),
+ * - a date and wall-clock time in an IANA time zone (`2026-11-28 08:00 Europe/Berlin`).
+ *
+ * Daylight saving is respected: a wall-clock time that does not exist on a day (spring forward) moves
+ * to the next day for the "next HH:MM" form and is refused for the dated form; a repeated one (fall
+ * back) means its first occurrence.
+ * @throws UsageError naming the text and the accepted forms
  */
 export function parseUntil(text: string, now: Date): Date {
   const trimmed = text.trim();
-  const duration = DURATION.exec(trimmed);
-  if (duration && trimmed !== '') {
-    const [, d = '0', h = '0', m = '0'] = duration;
-    const ms = ((Number(d) * 24 + Number(h)) * 60 + Number(m)) * 60_000;
+  const ms = parseDuration(trimmed);
+  if (ms !== undefined) {
     if (ms <= 0) throw new UsageError(`--until "${text}": the duration must be positive`);
     return new Date(now.getTime() + ms);
   }
-  const wall = /^(\d{1,2}):(\d{2})(?:\s+([A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)*))?$/.exec(trimmed);
+  const wall = WALL_CLOCK.exec(trimmed);
   if (wall) {
     const [, hh = '0', mm = '0', zone = 'UTC'] = wall;
     if (Number(hh) > 23 || Number(mm) > 59) throw new UsageError(`--until "${text}": not a time of day`);
     return nextWallClock(Number(hh), Number(mm), zone, now, text);
   }
-  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(trimmed)) {
-    const t = Date.parse(trimmed);
+  const dated = DATE_IN_ZONE.exec(trimmed);
+  if (dated) return wallClockOn(dated, text);
+  if (ISO_WITH_OFFSET.test(trimmed)) {
+    const t = Date.parse(trimmed.toUpperCase());
     if (!Number.isNaN(t)) return new Date(t);
   }
   throw new UsageError(
-    `--until "${text}": expected an ISO-8601 time (2026-11-28T08:00:00Z), a duration (4h, 90m, 1d) or "HH:MM Area/City"`,
+    `--until "${text}": expected an ISO-8601 time (2026-11-28T08:00:00Z), a duration (4h, 90m, 1d), ` +
+      `"HH:MM Area/City" or "YYYY-MM-DD HH:MM Area/City"`,
   );
 }
 
-/** The next instant at which the wall clock in `zone` reads hh:mm (DST-aware). */
-function nextWallClock(hh: number, mm: number, zone: string, now: Date, text: string): Date {
+type WallParts = { year: number; month: number; day: number; hour: number; minute: number; second: number };
+
+/** A formatter that reads the wall clock of `zone`; UsageError for an unknown zone. */
+function wallClockReader(zone: string, text: string): (t: number) => WallParts {
   let fmt: Intl.DateTimeFormat;
   try {
     fmt = new Intl.DateTimeFormat('en-US', {
@@ -52,16 +82,81 @@ function nextWallClock(hh: number, mm: number, zone: string, now: Date, text: st
       day: '2-digit',
       hour: '2-digit',
       minute: '2-digit',
+      second: '2-digit',
     });
   } catch {
-    throw new UsageError(`--until "${text}": unknown time zone "${zone}"`);
+    throw new UsageError(
+      `--until "${text}": unknown time zone "${zone}" (use an IANA name such as Europe/Berlin)`,
+    );
   }
-  // Walk forward minute by minute from the next whole minute (at most 2 days): exact across DST changes,
-  // and a wall time that does not exist that day (spring forward) moves on to the next day.
-  const start = Math.ceil((now.getTime() + 1) / 60_000) * 60_000;
-  for (let t = start; t < start + 2 * 86_400_000; t += 60_000) {
-    const parts = Object.fromEntries(fmt.formatToParts(new Date(t)).map((p) => [p.type, p.value]));
-    if (Number(parts.hour) === hh && Number(parts.minute) === mm) return new Date(t);
+  return (t) => {
+    const p = Object.fromEntries(fmt.formatToParts(new Date(t)).map((x) => [x.type, Number(x.value)]));
+    return {
+      year: p.year ?? 0,
+      month: p.month ?? 0,
+      day: p.day ?? 0,
+      hour: p.hour ?? 0,
+      minute: p.minute ?? 0,
+      second: p.second ?? 0,
+    };
+  };
+}
+
+/** The UTC offset of `zone` at instant `t`, in ms (wall clock minus UTC). */
+function offsetAt(read: (t: number) => WallParts, t: number): number {
+  const w = read(t);
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(t / 1000) * 1000;
+}
+
+/**
+ * The instants (earliest first) at which the wall clock in a zone reads the given local time: none in a
+ * spring-forward gap, two in a fall-back overlap. Exact for every zone whose offset changes at most once
+ * within a day of the time asked for.
+ */
+function instantsOf(read: (t: number) => WallParts, local: number): number[] {
+  // The candidates are `local - offset` for the offsets in force a day around it.
+  const offsets = new Set([offsetAt(read, local - 86_400_000), offsetAt(read, local + 86_400_000)]);
+  const found = [...offsets]
+    .map((off) => local - off)
+    .filter((t) => {
+      const w = read(t);
+      return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) === local;
+    });
+  return [...new Set(found)].sort((a, b) => a - b);
+}
+
+/** The next instant after `now` at which the wall clock in `zone` reads hh:mm. */
+function nextWallClock(hh: number, mm: number, zone: string, now: Date, text: string): Date {
+  const read = wallClockReader(zone, text);
+  const today = read(now.getTime());
+  // Today, tomorrow or the day after (when today's time has passed and tomorrow's falls in a DST gap).
+  for (let dayOffset = 0; dayOffset <= 2; dayOffset++) {
+    const local = Date.UTC(today.year, today.month - 1, today.day + dayOffset, hh, mm, 0);
+    const next = instantsOf(read, local).find((t) => t > now.getTime());
+    if (next !== undefined) return new Date(next);
   }
   throw new UsageError(`--until "${text}": no such time in ${zone} within two days`);
+}
+
+/** "YYYY-MM-DD HH:MM[:SS] Area/City" → the instant (the first one when the clock repeats it). */
+function wallClockOn(m: RegExpExecArray, text: string): Date {
+  const [, y, mo, d, hh, mi, ss = '0', zone = 'UTC'] = m;
+  const parts = [y, mo, d, hh, mi, ss].map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = parts;
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {
+    throw new UsageError(`--until "${text}": not a real date and time`);
+  }
+  const local = Date.UTC(year, month - 1, day, hour, minute, second);
+  const check = new Date(local);
+  if (check.getUTCDate() !== day || check.getUTCMonth() !== month - 1) {
+    throw new UsageError(`--until "${text}": not a real date and time`);
+  }
+  const read = wallClockReader(zone, text);
+  const [first] = instantsOf(read, local);
+  if (first === undefined) {
+    throw new UsageError(
+      `--until "${text}": that time does not exist in ${zone} (the clocks jump forward over it for daylight saving)`,
+    );
+  }
+  return new Date(first);
 }

@@ -41,11 +41,21 @@ export function renderReport(report: ExecutionReport): string {
   const { summary } = report;
   const head = `${report.dryRun ? 'DRY RUN — ' : ''}${report.action} requested by ${report.requestedBy}${report.reason ? ` (${report.reason})` : ''}`;
   const foot = `${summary.targeted} targeted: ${summary.succeeded} succeeded, ${summary.skipped} skipped, ${summary.failed} failed, ${summary.timedOut} timed out`;
-  return [
+  const lines = [
     head,
     '',
     table(['SERVICE', 'OUTCOME', 'REASON', 'STATUS', 'TOOK', 'POLLS', 'DETAILS'], rows),
     '',
     foot,
-  ].join('\n');
+  ];
+  if (report.truncated) {
+    const omitted = Object.entries(report.truncated.omitted)
+      .map(([outcome, n]) => `${n} ${outcome}`)
+      .join(', ');
+    lines.push(
+      `Report shortened to fit Step Functions (${report.truncated.limit}): ${report.truncated.compacted} lines ` +
+        `without details${omitted ? `, left out: ${omitted}` : ''}. Every outcome is in the function logs.`,
+    );
+  }
+  return lines.join('\n');
 }

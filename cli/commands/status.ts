@@ -1,0 +1,212 @@
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { ServiceInfo } from '../../lib/app-runner/port';
+import { LEASE_TAG } from '../../lib/contracts';
+import { isOptedOut, readLease } from '../../lib/decide';
+import { nextFireTimes, type Schedule } from '../../lib/schedules';
+import { parseKeyValue } from '../lib/args';
+import { appRunner, resolveRegion } from '../lib/aws';
+import { fromAwsError, reportError } from '../lib/errors';
+import { table } from '../lib/format';
+import { io } from '../lib/io';
+import { appRunnerSite, listServices } from '../lib/resolve';
+import { formatLocal, formatUtc, relative } from '../lib/time';
+import { ExitCode } from '../main';
+import { readSchedules } from './schedules';
+
+interface StatusOptions {
+  tag?: string[];
+  schedules?: string;
+  region?: string;
+  json?: boolean;
+}
+
+const DEFAULT_SCHEDULES = 'schedules.yml';
+/** ListTagsForResource calls in flight at once (App Runner's request rate is modest). */
+const TAG_CONCURRENCY = 5;
+
+export interface NextAction {
+  schedule: string;
+  action: Schedule['action'];
+  local: string;
+  utc: string;
+  /** Why the workflow will skip this service at that time, if it will. */
+  skip?: 'OPTED_OUT' | 'KEEP_AWAKE_LEASE';
+}
+
+export interface ServiceStatusLine {
+  name: string;
+  arn: string;
+  region: string;
+  status: string;
+  lease?: { until: string; active: boolean } | { malformed: string };
+  optedOut: boolean;
+  next?: NextAction;
+}
+
+/** Registers `apprunner-scheduler status`. */
+export function register(program: Command): void {
+  program
+    .command('status')
+    .summary('Every service: status, keep-awake lease, opt-out, next scheduled action')
+    .description(
+      'List every App Runner service in the region with its status, keep-awake lease, opt-out, and the ' +
+        'next scheduled action that targets it (from schedules.yml), in the schedule time zone and UTC.',
+    )
+    .option('-t, --tag <key=value...>', 'only services carrying all these tags')
+    .option('--schedules <file>', `schedules file (default: ./${DEFAULT_SCHEDULES} when present)`)
+    .option('--region <region>', 'AWS region (default: AWS_REGION or your profile)')
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `
+Columns: LEASE is the keep-awake lease (tag ${LEASE_TAG}): pauses skip the
+service until then. OPT-OUT "yes" means scheduled runs leave the service alone. NEXT is the next schedule
+that targets the service (by name, ARN or tags), marked "skip" when the lease or opt-out will make the
+workflow skip it then.
+
+Exit codes: 0 listed, 1 App Runner could not be read, 2 usage error, bad schedules file, no credentials or region.
+
+Examples:
+  $ apprunner-scheduler status
+  $ apprunner-scheduler status --tag env=staging
+  $ apprunner-scheduler status --schedules deploy/prod-schedules.yml --region eu-west-1 --json`,
+    )
+    .action(async (opts: StatusOptions) => {
+      process.exitCode = await runStatus(opts);
+    });
+}
+
+async function runStatus(opts: StatusOptions): Promise<number> {
+  try {
+    const wanted = Object.fromEntries((opts.tag ?? []).map((kv) => parseKeyValue(kv, '--tag')));
+    let schedules: Schedule[] = [];
+    let scheduleNote: string | undefined;
+    if (opts.schedules !== undefined) schedules = readSchedules(opts.schedules);
+    else if (existsSync(DEFAULT_SCHEDULES)) schedules = readSchedules(DEFAULT_SCHEDULES);
+    else
+      scheduleNote = `no ./${DEFAULT_SCHEDULES} here: pass --schedules <file> to see the next scheduled actions`;
+
+    const region = await resolveRegion(opts.region);
+    const port = appRunner(region);
+    const now = Date.now();
+    let lines: ServiceStatusLine[];
+    try {
+      const services = await listServices(port, region);
+      const tags = await mapLimit(services, TAG_CONCURRENCY, async (s) => {
+        try {
+          return await port.listTags(s.arn);
+        } catch (error) {
+          throw fromAwsError(error, appRunnerSite('ListTagsForResource'));
+        }
+      });
+      lines = services
+        .map((s, i) => ({ service: s, tags: tags[i] ?? {} }))
+        .filter(({ tags: t }) => Object.entries(wanted).every(([k, v]) => t[k] === v))
+        .map(({ service, tags: t }) => statusLine(service, t, schedules, now))
+        .sort((a, b) => a.name.localeCompare(b.name));
+    } finally {
+      port.destroy();
+    }
+
+    if (opts.json) {
+      io.out(JSON.stringify({ region, at: new Date(now).toISOString(), services: lines }, null, 2));
+      return ExitCode.Ok;
+    }
+    const rows = lines.map((l) => [
+      l.name,
+      l.status,
+      leaseText(l, now),
+      l.optedOut ? 'yes' : '',
+      l.next ? `${l.next.action} (${l.next.schedule})${l.next.skip ? ` skip: ${l.next.skip}` : ''}` : '',
+      l.next ? formatLocal(l.next.local) : '',
+      l.next ? formatUtc(l.next.utc) : '',
+    ]);
+    const filter = Object.keys(wanted).length
+      ? ` with ${Object.entries(wanted)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')}`
+      : '';
+    io.out(`${lines.length} App Runner service(s) in ${region}${filter} at ${formatUtc(now)}:`);
+    io.out('');
+    io.out(table(['SERVICE', 'STATUS', 'LEASE', 'OPT-OUT', 'NEXT', 'LOCAL TIME', 'UTC'], rows));
+    if (scheduleNote) io.err(`note: ${scheduleNote}`);
+    return ExitCode.Ok;
+  } catch (error) {
+    return reportError(error, io.err);
+  }
+}
+
+function leaseText(l: ServiceStatusLine, now: number): string {
+  if (!l.lease) return '';
+  if ('malformed' in l.lease) return `unreadable "${l.lease.malformed}"`;
+  const at = Date.parse(l.lease.until);
+  return l.lease.active
+    ? `until ${formatUtc(l.lease.until)} (${relative(at, now)})`
+    : `expired ${formatUtc(l.lease.until)}`;
+}
+
+/** One service's line: status, lease, opt-out, and the next schedule that targets it. */
+export function statusLine(
+  service: ServiceInfo,
+  tags: Record<string, string>,
+  schedules: Schedule[],
+  now: number,
+): ServiceStatusLine {
+  const lease = readLease(tags);
+  const optedOut = isOptedOut(tags);
+  let next: NextAction | undefined;
+  for (const schedule of schedules) {
+    if (!schedule.enabled || !targets(schedule, service, tags)) continue;
+    const [fire] = nextFireTimes(schedule, new Date(now), 1);
+    if (!fire || (next && Date.parse(next.utc) <= Date.parse(fire.utc))) continue;
+    const at = Date.parse(fire.utc);
+    const skip = optedOut
+      ? ('OPTED_OUT' as const)
+      : schedule.action === 'pause' && lease.until !== undefined && lease.until > at
+        ? ('KEEP_AWAKE_LEASE' as const)
+        : undefined;
+    next = {
+      schedule: schedule.name,
+      action: schedule.action,
+      local: fire.local,
+      utc: fire.utc,
+      ...(skip ? { skip } : {}),
+    };
+  }
+  return {
+    name: service.name,
+    arn: service.arn,
+    region: service.region,
+    status: service.status,
+    ...(lease.until !== undefined
+      ? { lease: { until: new Date(lease.until).toISOString(), active: lease.until > now } }
+      : lease.malformed !== undefined
+        ? { lease: { malformed: lease.malformed } }
+        : {}),
+    optedOut,
+    ...(next ? { next } : {}),
+  };
+}
+
+/** Whether a schedule selects the service (the union of its selectors, as the workflow resolves them). */
+function targets(schedule: Schedule, service: ServiceInfo, tags: Record<string, string>): boolean {
+  const t = schedule.targets;
+  if (t.serviceArns?.includes(service.arn)) return true;
+  if (t.serviceNames?.includes(service.name)) return true;
+  const wanted = Object.entries(t.tags ?? {});
+  return wanted.length > 0 && wanted.every(([k, v]) => tags[k] === v);
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

@@ -1,0 +1,153 @@
+import { AppRunnerCallError } from '../../lib/app-runner/port';
+import { InvalidInputError } from '../../lib/errors';
+import { ExitCode } from '../main';
+import { UsageError } from './args';
+
+/**
+ * A failure the CLI explains in words and an exit code, never with a stack trace: what went wrong, and
+ * (in `hint`) how to fix it.
+ */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  constructor(
+    message: string,
+    readonly exitCode: number,
+    readonly hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Which AWS API a call went to, for messages ("Step Functions StartExecution failed: …"). */
+export interface CallSite {
+  service: 'Step Functions' | 'App Runner' | 'CloudFormation';
+  operation: string;
+  /** Environment variable that redirects this service's endpoint, named in network errors. */
+  endpointVariable?: string;
+}
+
+const CREDENTIALS_HINT =
+  'Sign in and point the CLI at the account: `aws sso login --profile <profile>` and `export AWS_PROFILE=<profile>`, ' +
+  'or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN).';
+
+const REJECTED_CREDENTIAL_ERRORS = new Set([
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'TokenRefreshRequired',
+]);
+
+/** The SDK error behind a classified App Runner error (the port wraps it). */
+function unwrap(error: unknown): unknown {
+  return error instanceof AppRunnerCallError && error.cause !== undefined ? error.cause : error;
+}
+
+/** True when the SDK gave up before sending because no region is configured. */
+export function isMissingRegion(error: unknown): boolean {
+  const e = unwrap(error) as { message?: string } | undefined;
+  return typeof e?.message === 'string' && /Region is missing/i.test(e.message);
+}
+
+/** True when the SDK found no credentials anywhere in its provider chain. */
+export function isMissingCredentials(error: unknown): boolean {
+  const e = unwrap(error) as { name?: string; message?: string } | undefined;
+  return (
+    e?.name === 'CredentialsProviderError' ||
+    (typeof e?.message === 'string' && /Could not load credentials/i.test(e.message))
+  );
+}
+
+/** The message for a missing region (shared by every command). */
+export function missingRegionError(cause?: unknown): CliError {
+  return new CliError(
+    'No AWS region is configured.',
+    ExitCode.Usage,
+    'Pass --region (e.g. --region eu-west-1), or export AWS_REGION, or set `region` in your AWS profile.',
+    { cause },
+  );
+}
+
+/**
+ * Turns anything an AWS SDK call threw into a {@link CliError} a person can act on. Setup problems (no
+ * region, no or rejected credentials, access denied, a resource that does not exist) exit 2; the service
+ * being unreachable or failing exits 1.
+ */
+export function fromAwsError(error: unknown, site: CallSite): CliError {
+  if (error instanceof CliError) return error;
+  const e = unwrap(error) as {
+    name?: string;
+    message?: string;
+    code?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
+  const name = e?.name ?? 'Error';
+  const message = e?.message ?? String(error);
+  const what = `${site.service} ${site.operation}`;
+  if (isMissingRegion(e)) return missingRegionError(error);
+  if (isMissingCredentials(e)) {
+    return new CliError('No AWS credentials found.', ExitCode.Usage, CREDENTIALS_HINT, { cause: error });
+  }
+  if (REJECTED_CREDENTIAL_ERRORS.has(name)) {
+    return new CliError(
+      `AWS rejected the credentials (${what}: ${name}: ${message}).`,
+      ExitCode.Usage,
+      `Your session may have expired. ${CREDENTIALS_HINT}`,
+      { cause: error },
+    );
+  }
+  if (name === 'AccessDeniedException' || name === 'AccessDenied') {
+    return new CliError(
+      `Access denied: ${what}: ${message}`,
+      ExitCode.Usage,
+      'Use a role that may call this API (see docs/RUNBOOK.md, "Permissions").',
+      { cause: error },
+    );
+  }
+  if (isNetworkError(e)) {
+    const via = site.endpointVariable ? ` If ${site.endpointVariable} is set, check it.` : '';
+    return new CliError(
+      `Cannot reach ${site.service} (${what}: ${e.code ?? name}: ${message}).`,
+      ExitCode.ServicesFailed,
+      `Check your network or proxy and try again.${via}`,
+      { cause: error },
+    );
+  }
+  return new CliError(`${what} failed: ${name}: ${message}`, ExitCode.ServicesFailed, undefined, {
+    cause: error,
+  });
+}
+
+function isNetworkError(e: { name?: string; code?: string; message?: string }): boolean {
+  const text = `${e?.name ?? ''} ${e?.code ?? ''} ${e?.message ?? ''}`;
+  return /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|socket hang up|TimeoutError|timed out/i.test(
+    text,
+  );
+}
+
+/** Writes an error the way every command does; returns its exit code. */
+export function reportError(error: unknown, write: (line: string) => void): number {
+  if (error instanceof CliError) {
+    write(`error: ${error.message}`);
+    if (error.hint) write(`hint: ${error.hint}`);
+    return error.exitCode;
+  }
+  if (error instanceof UsageError) {
+    write(`error: ${error.message}`);
+    write('(add --help for usage)');
+    return ExitCode.Usage;
+  }
+  if (error instanceof InvalidInputError) {
+    write(`error: invalid input: ${error.message}`);
+    return ExitCode.Usage;
+  }
+  // A bug, not a user error: still no stack trace unless asked for.
+  const e = error instanceof Error ? error : new Error(String(error));
+  write(`error: unexpected ${e.name}: ${e.message}`);
+  if (process.env.APPRUNNER_SCHEDULER_DEBUG) write(e.stack ?? '');
+  else write('(set APPRUNNER_SCHEDULER_DEBUG=1 to see the stack trace, and please report it)');
+  return ExitCode.ServicesFailed;
+}

@@ -1,0 +1,127 @@
+import type { ExecutionReport } from '../../lib/contracts';
+import { ErrorNames } from '../../lib/errors';
+import { ExitCode } from '../main';
+import { consoleUrl } from './aws';
+import { renderReport } from './format';
+import { causeText } from './progress';
+import { explain } from './reasons';
+import type { ExecutionEnd } from './sfn';
+
+/** What a finished (or no longer followed) execution means for the person and the exit code. */
+export interface Rendered {
+  exitCode: number;
+  /** Report and next steps (stdout). */
+  out: string[];
+  /** Errors (stderr). */
+  err: string[];
+  report?: ExecutionReport;
+}
+
+/** Reads an execution report from an output or a ServicesFailed cause; undefined if it is not one. */
+export function parseReport(text: string | undefined): ExecutionReport | undefined {
+  if (!text) return undefined;
+  try {
+    const value = JSON.parse(text) as Partial<ExecutionReport>;
+    if (value && typeof value === 'object' && value.summary && Array.isArray(value.services)) {
+      return value as ExecutionReport;
+    }
+  } catch {
+    // not JSON
+  }
+  return undefined;
+}
+
+/**
+ * Turns how the execution ended into output and an exit code: 0 when every service ended SUCCEEDED or
+ * SKIPPED, 1 when some service FAILED or TIMED_OUT or the execution did not finish well, 2 when the
+ * workflow rejected the input.
+ */
+export function renderEnd(end: ExecutionEnd, executionArn: string, retryCommand: string): Rendered {
+  const link = consoleUrl(executionArn);
+  if (end.status === 'SUCCEEDED') {
+    const report = parseReport(end.output);
+    if (!report) {
+      return {
+        exitCode: ExitCode.Ok,
+        out: [`Execution SUCCEEDED, but its output is not a report: ${(end.output ?? '').slice(0, 300)}`],
+        err: [],
+      };
+    }
+    const bad = report.summary.failed + report.summary.timedOut;
+    return {
+      exitCode: bad > 0 ? ExitCode.ServicesFailed : ExitCode.Ok,
+      out: [renderReport(report), ...attention(report, retryCommand)],
+      err: [],
+      report,
+    };
+  }
+  if (end.status === 'FAILED' && end.error === ErrorNames.ServicesFailed) {
+    const report = parseReport(end.cause);
+    if (report) {
+      return {
+        exitCode: ExitCode.ServicesFailed,
+        out: [renderReport(report), ...attention(report, retryCommand)],
+        err: [`error: some services need attention (execution FAILED with ${end.error}); details above`],
+        report,
+      };
+    }
+  }
+  if (end.status === 'FAILED' && end.error === ErrorNames.InvalidInput) {
+    return {
+      exitCode: ExitCode.Usage,
+      out: [],
+      err: [`error: the workflow rejected the input: ${causeText(end.cause)}`, `  execution: ${link}`],
+    };
+  }
+  if (end.status === 'RUNNING') {
+    return {
+      exitCode: ExitCode.ServicesFailed,
+      out: [],
+      err: [
+        `error: stopped following after ${end.polls} polls; the execution is still running and will finish on its own.`,
+        `  follow it: ${link}`,
+        `  or: aws stepfunctions describe-execution --execution-arn ${executionArn}`,
+      ],
+    };
+  }
+  const what =
+    end.status === 'TIMED_OUT'
+      ? 'timed out (the state machine TimeoutSeconds passed)'
+      : end.status === 'ABORTED'
+        ? 'was aborted (someone stopped it)'
+        : `failed: ${end.error ?? 'unknown error'}: ${causeText(end.cause)}`;
+  return {
+    exitCode: ExitCode.ServicesFailed,
+    out: [],
+    err: [
+      `error: the execution ${what}`,
+      `  execution: ${link}`,
+      '  check the Lambda logs of the failed step, then retry (docs/RUNBOOK.md)',
+    ],
+  };
+}
+
+/** Lines that explain the failed and timed-out services and how to retry them. */
+function attention(report: ExecutionReport, retryCommand: string): string[] {
+  const bad = report.services.filter((s) => s.outcome === 'FAILED' || s.outcome === 'TIMED_OUT');
+  if (bad.length === 0) return [];
+  const lines = ['', 'Needs attention:'];
+  for (const s of bad) {
+    lines.push(
+      `  ${s.serviceName}: ${s.outcome}${s.reason ? ` ${s.reason}` : ''}${s.error ? ` — ${s.error}` : ''}`,
+    );
+    const why = explain(s.reason);
+    if (why) lines.push(`    means: ${why.meaning}`, `    do:    ${why.action}`);
+  }
+  if (report.alert) {
+    lines.push(
+      '',
+      report.alert.published
+        ? `Alert: published to SNS${report.alert.messageId ? ` (message ${report.alert.messageId})` : ''}.`
+        : `Alert: NOT published (${report.alert.error ?? 'unknown error'}); tell the team yourself.`,
+    );
+  }
+  const retry = bad.filter((s) => s.serviceArn).map((s) => s.serviceName);
+  if (retry.length > 0) lines.push('', `Retry: ${retryCommand} ${retry.join(' ')}`);
+  return lines;
+}

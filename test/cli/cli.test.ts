@@ -1,0 +1,216 @@
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Emulator, SAMPLE_FLEET_PATH, startEmulator } from '../../emulator/index';
+import { runCli } from './helpers';
+
+// The command line itself: help, usage errors, and the setup errors an on-call engineer meets first.
+
+const STATE_MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:apprunner-scheduler-dev';
+
+/** No credentials anywhere in the SDK's chain, and no instance metadata to wait for. */
+const NO_CREDENTIALS = {
+  AWS_ACCESS_KEY_ID: undefined,
+  AWS_SECRET_ACCESS_KEY: undefined,
+  AWS_SESSION_TOKEN: undefined,
+  AWS_PROFILE: undefined,
+  AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
+  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
+  AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+  AWS_CONFIG_FILE: '/nonexistent/config',
+  AWS_EC2_METADATA_DISABLED: 'true',
+};
+
+let emulator: Emulator;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ fleet: SAMPLE_FLEET_PATH });
+});
+
+afterAll(async () => {
+  await emulator?.stop();
+});
+
+describe('the apprunner-scheduler command line', () => {
+  it.each(['wake', 'pause', 'status', 'schedules'])(
+    'documents %s with examples and exit codes',
+    async (command) => {
+      // Act
+      const run = await runCli([command, '--help']);
+
+      // Assess
+      expect(run.code).toBe(0);
+      expect(run.out).toContain(`Usage: apprunner-scheduler ${command}`);
+      expect(run.out).toContain('Examples:');
+      expect(run.out).toMatch(/Exit codes:/);
+      expect(run.out).toContain(`$ apprunner-scheduler ${command}`);
+    },
+  );
+
+  it('lists every command in the main help with the exit codes and where the workflow is found', async () => {
+    // Act
+    const run = await runCli(['--help']);
+
+    // Assess
+    expect(run.code).toBe(0);
+    for (const command of ['wake', 'pause', 'status', 'schedules', 'run', 'emulator']) {
+      expect(run.out).toMatch(new RegExp(`\\n  ${command} `));
+    }
+    expect(run.out).toContain('Exit codes: 0 success, 1 some service failed');
+    expect(run.out).toContain('$APPRUNNER_SCHEDULER_STATE_MACHINE_ARN');
+  });
+
+  it.each([
+    [['wake'], "error: missing required argument 'service'"],
+    [['wake', 'api-staging', '--bogus'], "error: unknown option '--bogus'"],
+    [['pause', 'api-staging', '--until', '4h'], "error: unknown option '--until'"],
+    [
+      ['wake', 'api-staging', '--poll-seconds', 'soon'],
+      "option '--poll-seconds <n>' argument 'soon' is invalid",
+    ],
+    [['wake', 'api-staging', '--timeout', '0s'], "option '--timeout <duration>' argument '0s' is invalid"],
+    [['schedules', '--count', '0'], "option '-n, --count <n>' argument '0' is invalid"],
+  ])('exits 2 with usage for %j', async (args, message) => {
+    // Act
+    const run = await runCli(args);
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.err).toContain(message);
+    expect(run.err).toContain('(add --help for usage)');
+  });
+
+  it.each([
+    ['a duration with a unit it does not know', '4 hours', '--until "4 hours": expected an ISO-8601 time'],
+    ['an unknown time zone', '08:00 Mars/Olympus', 'unknown time zone "Mars/Olympus"'],
+    ['a lease beyond 31 days', '40d', 'keepAwakeUntil (--until): is more than 31 days ahead'],
+  ])('exits 2 before any AWS call for --until with %s', async (_what, until, message) => {
+    // Prepare
+    emulator.clearCalls();
+
+    // Act
+    const run = await runCli(
+      ['wake', 'api-staging', '--until', until, '--state-machine-arn', STATE_MACHINE],
+      {
+        AWS_ENDPOINT_URL_APPRUNNER: emulator.endpoint,
+      },
+    );
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.err).toContain(message);
+    expect(emulator.calls).toEqual([]);
+  });
+
+  it('refuses a --requested-by the input contract does not allow, naming the field and flag', async () => {
+    // Act
+    const run = await runCli([
+      'wake',
+      'api-staging',
+      '--requested-by',
+      'Alice Smith',
+      '--state-machine-arn',
+      STATE_MACHINE,
+    ]);
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.err).toContain('invalid input: requestedBy (--requested-by): may contain letters, digits');
+  });
+
+  it('exits 2 and says how to set a region when none is configured', async () => {
+    // Act
+    const run = await runCli(['status'], {
+      AWS_REGION: undefined,
+      AWS_DEFAULT_REGION: undefined,
+      AWS_PROFILE: undefined,
+      AWS_CONFIG_FILE: '/nonexistent/config',
+    });
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.err).toContain('error: No AWS region is configured.');
+    expect(run.err).toContain('hint: Pass --region (e.g. --region eu-west-1), or export AWS_REGION');
+  });
+
+  it('uses the region of the state machine ARN for wake when no region is configured', async () => {
+    // Act
+    const run = await runCli(
+      ['wake', 'nope-nope', '--state-machine-arn', STATE_MACHINE.replace('us-east-1', 'eu-west-1')],
+      {
+        AWS_REGION: undefined,
+        AWS_CONFIG_FILE: '/nonexistent/config',
+        AWS_ENDPOINT_URL_APPRUNNER: emulator.endpoint,
+      },
+    );
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.err).toContain('No App Runner service "nope-nope" in eu-west-1');
+  });
+
+  it('exits 2 and says how to sign in when there are no credentials', async () => {
+    // Act
+    const run = await runCli(['wake', 'api-staging', '--state-machine-arn', STATE_MACHINE], {
+      ...NO_CREDENTIALS,
+      AWS_ENDPOINT_URL_APPRUNNER: emulator.endpoint,
+    });
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.err).toContain('error: No AWS credentials found.');
+    expect(run.err).toContain(
+      'hint: Sign in and point the CLI at the account: `aws sso login --profile <profile>`',
+    );
+    expect(run.err).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 1 and names the endpoint variable when Step Functions cannot be reached', async () => {
+    // Act
+    const run = await runCli(['wake', 'api-staging', '--state-machine-arn', STATE_MACHINE], {
+      AWS_ENDPOINT_URL_APPRUNNER: emulator.endpoint,
+      AWS_ENDPOINT_URL_SFN: 'http://127.0.0.1:9',
+    });
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.err).toContain('error: Cannot reach Step Functions');
+    expect(run.err).toContain('If AWS_ENDPOINT_URL_SFN is set, check it.');
+  });
+});
+
+describe('the installed binary (bin/apprunner-scheduler.js)', () => {
+  const node = (args: string[], env: Record<string, string | undefined> = {}) => {
+    const merged: NodeJS.ProcessEnv = { ...process.env };
+    for (const [k, v] of Object.entries(env)) {
+      if (v === undefined) delete merged[k];
+      else merged[k] = v;
+    }
+    return spawnSync(process.execPath, ['bin/apprunner-scheduler.js', ...args], {
+      env: merged,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+  };
+
+  it('prints the help and exits 0', () => {
+    // Act
+    const child = node(['--help']);
+
+    // Assess
+    expect(child.status).toBe(0);
+    expect(child.stdout).toContain('Usage: apprunner-scheduler [options] [command]');
+    expect(child.stdout).toContain('wake [options] <service...>');
+  });
+
+  it('exits 2 with a message and no stack trace when there are no credentials', () => {
+    // Act
+    const child = node(['status'], { ...NO_CREDENTIALS, AWS_ENDPOINT_URL_APPRUNNER: emulator.endpoint });
+
+    // Assess
+    expect(child.status).toBe(2);
+    expect(child.stderr).toContain('error: No AWS credentials found.');
+    expect(child.stderr).not.toMatch(/\n\s+at /);
+    expect(child.stdout).toBe('');
+  });
+});
