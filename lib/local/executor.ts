@@ -38,6 +38,15 @@ export interface LocalRunOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** Execution name (default: a timestamped unique name). */
   name?: string;
+  /**
+   * Fault injection for reliability tests (the CLI never sets it): called before and after every Task
+   * invocation with the Task state's name and how many times that state has been invoked in this run
+   * (1-based, retries included). An Error returned is thrown as the task's failure: returned in the
+   * `before` phase, the handler does not run (a crash or time-out before any work); in the `after` phase,
+   * the handler ran to completion and its output is lost (a crash or time-out after its App Runner calls).
+   * The engine matches Retry/Catch on the error's `name`: use `Lambda.Unknown` or `States.Timeout`.
+   */
+  taskFault?: (state: string, invocation: number, phase: 'before' | 'after') => Error | undefined;
 }
 
 export interface InvocationStats {
@@ -166,8 +175,22 @@ export async function runLocalExecution(
     return out as never;
   };
 
+  const taskInvocations = new Map<string, number>();
+  const invokeTask = async (state: string, id: FunctionId, event: unknown): Promise<unknown> => {
+    const n = (taskInvocations.get(state) ?? 0) + 1;
+    taskInvocations.set(state, n);
+    const before = options.taskFault?.(state, n, 'before');
+    if (before) throw before;
+    const out = await invoke(id, event);
+    const after = options.taskFault?.(state, n, 'after');
+    if (after) throw after;
+    return out;
+  };
   const taskResourceLocalHandlers = Object.fromEntries(
-    Object.entries(tasks).map(([state, id]) => [state, (event: unknown) => invoke(id, event) as never]),
+    Object.entries(tasks).map(([state, id]) => [
+      state,
+      (event: unknown) => invokeTask(state, id, event) as never,
+    ]),
   );
   const machine = new StateMachine(definition as never, {
     validationOptions: { checkArn: true, checkPaths: true },

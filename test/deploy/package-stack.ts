@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -36,10 +37,49 @@ export async function removePackage(result: PackageResult): Promise<void> {
 }
 
 /**
- * Runs `osls package` offline for stage "test" in eu-west-1 into a fresh temporary directory (so that test
- * files can package in parallel) and returns the CloudFormation template, or the error output.
+ * osls keeps state in <repo>/.serverless whatever `--package` says, so package runs of different test files
+ * (vitest runs files in parallel processes) take turns through a lock directory next to the temp dirs.
  */
-export async function packageStack(opts: { schedulesFile?: string } = {}): Promise<PackageResult> {
+const LOCK = join(
+  tmpdir(),
+  `apprunner-scheduler-package-${createHash('sha1').update(REPO).digest('hex').slice(0, 12)}.lock`,
+);
+const STALE_LOCK_MS = 120_000;
+
+async function withPackageLock<T>(fn: () => Promise<T>): Promise<T> {
+  const giveUpAt = Date.now() + 5 * 60_000;
+  for (;;) {
+    try {
+      await mkdir(LOCK);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const since = await stat(LOCK).then(
+        (s) => s.mtimeMs,
+        () => Date.now(),
+      );
+      // A lock older than any package run was left by a killed process.
+      if (Date.now() - since > STALE_LOCK_MS) await rm(LOCK, { recursive: true, force: true });
+      else if (Date.now() > giveUpAt) throw new Error(`another osls package run holds ${LOCK}`);
+      else await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(LOCK, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs `osls package` offline for stage "test" in eu-west-1 into a fresh temporary directory and returns the
+ * CloudFormation template, or the error output. Runs from several test files take turns (see the lock).
+ */
+export function packageStack(opts: { schedulesFile?: string } = {}): Promise<PackageResult> {
+  return withPackageLock(() => packageOnce(opts));
+}
+
+async function packageOnce(opts: { schedulesFile?: string }): Promise<PackageResult> {
   const dir = await mkdtemp(join(tmpdir(), 'apprunner-scheduler-package-'));
   const work = `.esbuild/test-${process.pid}-${Date.now()}`;
   const env: NodeJS.ProcessEnv = {
