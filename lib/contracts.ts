@@ -11,6 +11,17 @@ export const ABSOLUTE_MAX_TARGETS = 5000;
 /** How far ahead a keep-awake lease may reach. */
 export const MAX_LEASE_DAYS = 31;
 
+/** ISO-8601 durations in days, hours and minutes (P1DT2H, PT10H, PT90M). */
+export const ISO_DURATION = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/;
+
+/** Seconds in an ISO-8601 duration of days, hours and minutes (0 when it does not parse). */
+export function isoDurationSeconds(duration: string): number {
+  const match = ISO_DURATION.exec(duration);
+  if (!match || duration === 'P' || duration.endsWith('T')) return 0;
+  const [, days, hours, minutes] = match;
+  return Number(days ?? 0) * 86_400 + Number(hours ?? 0) * 3600 + Number(minutes ?? 0) * 60;
+}
+
 export const ACTIONS = ['resume', 'pause'] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -80,6 +91,12 @@ export const ExecutionInputSchema = z
       .regex(/^[\w.:@/+=,-]+$/, 'may contain letters, digits and . : @ / + = , - _ only')
       .default('unknown'),
     keepAwakeUntil: isoTimestamp.optional(),
+    /** Resume only: a lease relative to the run's start, as an ISO-8601 duration (PT10H, P1DT2H, PT90M). */
+    keepAwakeFor: z
+      .string()
+      .regex(ISO_DURATION, 'must be an ISO-8601 duration such as PT10H, PT90M or P1DT2H')
+      .refine((d) => isoDurationSeconds(d) > 0, 'must be longer than zero')
+      .optional(),
   })
   .strict()
   .superRefine((input, ctx) => {
@@ -88,6 +105,20 @@ export const ExecutionInputSchema = z
         code: 'custom',
         path: ['keepAwakeUntil'],
         message: 'is only allowed with action "resume"',
+      });
+    }
+    if (input.keepAwakeFor !== undefined && input.action !== 'resume') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['keepAwakeFor'],
+        message: 'is only allowed with action "resume"',
+      });
+    }
+    if (input.keepAwakeFor !== undefined && input.keepAwakeUntil !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['keepAwakeFor'],
+        message: 'give keepAwakeUntil or keepAwakeFor, not both',
       });
     }
   });
@@ -102,6 +133,14 @@ export function parseExecutionInput(raw: unknown, opts: { now: number; maxTarget
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new InvalidInputError([{ field: '(input)', problem: 'must be a JSON object' }]);
   }
+  // JSON may carry a "__proto__" key, which object schemas drop silently: a tag selector that loses a
+  // key selects more services than asked, so refuse it instead.
+  const tags = (raw as { targets?: { tags?: unknown } }).targets?.tags;
+  if (tags && typeof tags === 'object' && Object.keys(tags).includes('__proto__')) {
+    throw new InvalidInputError([
+      { field: 'targets.tags.__proto__', problem: 'this tag key is not supported' },
+    ]);
+  }
   const parsed = ExecutionInputSchema.safeParse(raw);
   if (!parsed.success) throw new InvalidInputError(issuesFromZod(parsed.error));
   const input = parsed.data;
@@ -113,6 +152,14 @@ export function parseExecutionInput(raw: unknown, opts: { now: number; maxTarget
         problem: `names ${explicit} services; the limit is ${opts.maxTargets} per execution`,
       },
     ]);
+  }
+  if (input.keepAwakeFor !== undefined) {
+    const seconds = isoDurationSeconds(input.keepAwakeFor);
+    if (seconds > MAX_LEASE_DAYS * 86_400) {
+      throw new InvalidInputError([
+        { field: 'keepAwakeFor', problem: `is more than ${MAX_LEASE_DAYS} days` },
+      ]);
+    }
   }
   if (input.keepAwakeUntil !== undefined) {
     const until = Date.parse(input.keepAwakeUntil);

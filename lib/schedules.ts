@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Cron } from 'croner';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
+import { ISO_DURATION, isoDurationSeconds } from './contracts';
 
 /**
  * The schedules file (`schedules.yml`): what users write to pause and resume services on a timetable.
@@ -73,7 +74,6 @@ const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9-_]{3,39}$/;
 const SERVICE_ARN =
   /^arn:aws[a-z-]*:apprunner:[a-z0-9-]+:\d{12}:service\/[A-Za-z0-9][A-Za-z0-9-_]{3,39}\/[0-9a-f]{32}$/;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/;
-const ISO_DURATION = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/;
 const MAX_KEEP_AWAKE_SECONDS = 31 * 24 * 3600;
 
 const targetsSchema = z
@@ -228,9 +228,15 @@ export function validateSchedules(document: unknown): { schedules: Schedule[]; p
       }
       if (value.keepAwakeUntil !== undefined && Number.isNaN(Date.parse(value.keepAwakeUntil))) {
         report('keepAwakeUntil', 'is not a real date');
+      } else if (value.keepAwakeUntil !== undefined && Date.parse(value.keepAwakeUntil) <= Date.now()) {
+        // Every run of such a schedule would be refused as invalid input ("is in the past").
+        report(
+          'keepAwakeUntil',
+          'is in the past: every run would be refused; use keepAwakeFor for a recurring lease',
+        );
       }
       if (value.keepAwakeFor !== undefined) {
-        const seconds = durationSeconds(value.keepAwakeFor);
+        const seconds = isoDurationSeconds(value.keepAwakeFor);
         if (seconds <= 0 || seconds > MAX_KEEP_AWAKE_SECONDS)
           report('keepAwakeFor', 'must be between 1 minute and 31 days');
       }
@@ -537,13 +543,6 @@ function localParts(date: Date, timezone: string): { iso: string; offset: string
   const abs = Math.abs(offsetMinutes);
   const offset = `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
   return { iso, offset };
-}
-
-function durationSeconds(duration: string): number {
-  const match = ISO_DURATION.exec(duration);
-  if (!match) return 0;
-  const [, days, hours, minutes] = match;
-  return Number(days ?? 0) * 86_400 + Number(hours ?? 0) * 3600 + Number(minutes ?? 0) * 60;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -9,7 +9,13 @@ import { regionOfArn } from '../../lib/arn';
 import type { BatchSettings, BatchState, TrackedService } from '../../lib/batch';
 import type { Clock } from '../../lib/clock';
 import type { Config } from '../../lib/config';
-import { parseExecutionInput, type RunInfo, type ServiceResult } from '../../lib/contracts';
+import {
+  type ExecutionInput,
+  isoDurationSeconds,
+  parseExecutionInput,
+  type RunInfo,
+  type ServiceResult,
+} from '../../lib/contracts';
 import { decide } from '../../lib/decide';
 import { AppRunnerUnavailableError, describeError, InvalidInputError } from '../../lib/errors';
 import { minDelayWithinBudget } from '../../lib/history-budget';
@@ -60,7 +66,7 @@ export async function plan(event: PlanEvent, deps: PlanDeps): Promise<PlanResult
     reason: input.reason,
     requestedBy: input.requestedBy,
     scheduled: input.requestedBy.startsWith('schedule:'),
-    ...(input.keepAwakeUntil ? { keepAwakeUntil: new Date(input.keepAwakeUntil).toISOString() } : {}),
+    ...(leaseUntil(input, clock.now()) ? { keepAwakeUntil: leaseUntil(input, clock.now()) } : {}),
     startedAt: event.startTime ?? new Date(clock.now()).toISOString(),
     ...(event.executionId ? { executionId: event.executionId } : {}),
   };
@@ -312,6 +318,13 @@ function lookupFailure(arn: string, error: unknown, now: number): ServiceResult 
       : describeError(error).message,
     finishedAt: new Date(now).toISOString(),
   };
+}
+
+/** The lease a resume asks for: an absolute time, or a duration from now. */
+function leaseUntil(input: ExecutionInput, now: number): string | undefined {
+  if (input.keepAwakeUntil) return new Date(input.keepAwakeUntil).toISOString();
+  if (input.keepAwakeFor) return new Date(now + isoDurationSeconds(input.keepAwakeFor) * 1000).toISOString();
+  return undefined;
 }
 
 function unique<T>(items: T[]): T[] {

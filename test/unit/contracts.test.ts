@@ -255,3 +255,42 @@ describe('parseExecutionInput', () => {
     expect(atNow).toEqual([{ field: 'keepAwakeUntil', problem: 'is in the past' }]);
   });
 });
+
+describe('keepAwakeFor (a lease relative to the run)', () => {
+  const now = Date.UTC(2026, 10, 28, 6, 0, 0);
+  const base = { action: 'resume', targets: { serviceNames: ['api-staging'] } };
+
+  it('accepts an ISO-8601 duration on a resume', () => {
+    expect(
+      parseExecutionInput({ ...base, keepAwakeFor: 'PT10H' }, { now, maxTargets: 10 }).keepAwakeFor,
+    ).toBe('PT10H');
+  });
+
+  it.each([
+    [
+      { ...base, action: 'pause', keepAwakeFor: 'PT1H' },
+      'keepAwakeFor: is only allowed with action "resume"',
+    ],
+    [
+      { ...base, keepAwakeFor: 'PT1H', keepAwakeUntil: '2026-11-28T08:00:00Z' },
+      'keepAwakeFor: give keepAwakeUntil or keepAwakeFor, not both',
+    ],
+    [{ ...base, keepAwakeFor: '10h' }, 'keepAwakeFor: must be an ISO-8601 duration'],
+    [{ ...base, keepAwakeFor: 'PT0H' }, 'keepAwakeFor: must be longer than zero'],
+    [{ ...base, keepAwakeFor: 'P32D' }, 'keepAwakeFor: is more than 31 days'],
+  ])('refuses %j naming the field', (input, message) => {
+    expect(() => parseExecutionInput(input, { now, maxTargets: 10 })).toThrow(message);
+  });
+});
+
+describe('tag keys that JSON parsing treats specially', () => {
+  it('refuses a "__proto__" tag key instead of silently dropping it (which would widen the selection)', () => {
+    // Prepare
+    const raw = JSON.parse('{"action":"pause","targets":{"tags":{"__proto__":"x","env":"staging"}}}');
+
+    // Act / Assess
+    expect(() => parseExecutionInput(raw, { now: Date.UTC(2026, 10, 28), maxTargets: 10 })).toThrow(
+      'targets.tags.__proto__: this tag key is not supported',
+    );
+  });
+});

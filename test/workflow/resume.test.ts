@@ -198,6 +198,28 @@ describe('resume workflow', () => {
     expect(run.result.alerts).toEqual([]);
   });
 
+  it('turns keepAwakeFor into a lease that ends that long after the run started', async () => {
+    // Prepare: a schedule's recurring "keep awake for 10 hours"
+    const fleet = { services: [{ name: 'api-staging', status: 'PAUSED' as const, resumeSeconds: 40 }] };
+    const input = {
+      action: 'resume',
+      targets: { serviceNames: ['api-staging'] },
+      requestedBy: 'schedule:weekday-morning',
+      keepAwakeFor: 'PT10H',
+    };
+
+    // Act
+    const run = await runScenario({ fleet, input });
+
+    // Assess
+    expect(run.result.status).toBe('SUCCEEDED');
+    const lease = Date.parse(run.service('api-staging').tags[LEASE_TAG] ?? '');
+    const started = Date.parse(run.result.report?.startedAt ?? '');
+    expect(lease - started).toBeGreaterThanOrEqual(10 * 3600_000);
+    expect(lease - started).toBeLessThan(10 * 3600_000 + 5_000);
+    expect(run.outcome('api-staging').outcome).toBe('SUCCEEDED');
+  });
+
   it('never resumes an opted-out service in a scheduled run, even one caught mid-operation', async () => {
     // Prepare
     const fleet = {
