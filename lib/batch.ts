@@ -298,7 +298,7 @@ async function startOne(s: BatchState, svc: TrackedService, deps: BatchDeps): Pr
         } else {
           // App Runner accepted the call as a no-op: already in the desired state.
           svc.status = desiredStatus(action);
-          finish(svc, clock.now(), 'SKIPPED', action === 'resume' ? 'ALREADY_RUNNING' : 'ALREADY_PAUSED');
+          await skipOrCredit(s, svc, action === 'resume' ? 'ALREADY_RUNNING' : 'ALREADY_PAUSED', deps);
         }
         return;
       } catch (error) {
@@ -367,11 +367,51 @@ async function classifyCurrent(
   }
   if (decision.kind === 'skip') {
     for (const note of decision.notes) if (!svc.notes.includes(note)) svc.notes.push(note);
+    if (decision.reason === 'ALREADY_RUNNING' || decision.reason === 'ALREADY_PAUSED') {
+      await skipOrCredit(s, svc, decision.reason, deps);
+      return 'handled';
+    }
     finish(svc, now, 'SKIPPED', decision.reason);
   } else {
     finish(svc, now, 'FAILED', decision.reason, { error: decision.error });
   }
   return 'handled';
+}
+
+/**
+ * A service found already in the desired state: SKIPPED — unless an operation of this run's kind succeeded
+ * after the run started, possibly one this run started in a step whose result was lost (a crashed and
+ * retried task). Then that operation's success is reported instead of a skip.
+ */
+async function skipOrCredit(
+  s: BatchState,
+  svc: TrackedService,
+  reason: 'ALREADY_RUNNING' | 'ALREADY_PAUSED',
+  deps: BatchDeps,
+): Promise<void> {
+  const done = await finishedDuringRun(s, svc, deps);
+  if (!done) {
+    finish(svc, deps.clock.now(), 'SKIPPED', reason);
+    return;
+  }
+  svc.operationId = done.id;
+  svc.operationStartedAt = done.startedAt;
+  svc.fromStatus ??= s.run.action === 'resume' ? 'PAUSED' : 'RUNNING';
+  svc.notes.push(`operation ${done.id} finished before this step could watch it`);
+  finish(svc, done.endedAt ?? deps.clock.now(), 'SUCCEEDED', undefined);
+}
+
+/** The newest operation of the run's kind, if it succeeded after this run started. */
+async function finishedDuringRun(
+  s: BatchState,
+  svc: TrackedService,
+  deps: BatchDeps,
+): Promise<OperationInfo | undefined> {
+  const op = await latestOperation(deps.appRunner, svc.arn);
+  const wanted = s.run.action === 'resume' ? 'RESUME_SERVICE' : 'PAUSE_SERVICE';
+  const runStart = Date.parse(s.run.startedAt);
+  if (op?.type === wanted && op.status === 'SUCCEEDED' && (op.startedAt ?? 0) >= runStart) return op;
+  return undefined;
 }
 
 function isOpen(op: OperationInfo): boolean {

@@ -28,14 +28,20 @@ const ConfigSchema = z
     POLL_INTERVAL_SECONDS: int(1, 60, 3),
     /** Longest sleep inside a function between polls; a longer gap returns to the Wait state. */
     POLL_IN_FUNCTION_MAX_SLEEP_SECONDS: int(0, 600, 10),
-    MAX_POLLS: int(1, 10_000, 200),
+    MAX_POLLS: int(1, 10_000, 400),
     MAX_CONCURRENT_OPERATIONS: int(1, 5000, 100),
     BATCH_SIZE: int(1, ABSOLUTE_MAX_TARGETS, 250),
-    MAX_BATCH_CONCURRENCY: int(1, 40, 10),
+    MAX_BATCH_CONCURRENCY: int(1, 1000, 10),
     APPRUNNER_MAX_REQUESTS_PER_SECOND: int(1, 1000, 10),
     MAX_TARGETS: int(1, ABSOLUTE_MAX_TARGETS, 1000),
     /** Attempts the SDK itself makes per call; the workflow retries on top of that on its own clock. */
     APPRUNNER_SDK_MAX_ATTEMPTS: int(1, 10, 3),
+    /**
+     * History events one execution may reach in the worst case (Step Functions' hard limit is 25,000);
+     * large fleets poll less often to stay within it. Only raise it for a state machine whose batches run
+     * as child executions (a Distributed Map), each with its own history.
+     */
+    HISTORY_EVENT_BUDGET: int(1000, 10_000_000, 20_000),
     APPRUNNER_REQUEST_TIMEOUT_MS: int(100, 60_000, 5000),
   })
   .superRefine((c, ctx) => {

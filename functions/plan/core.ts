@@ -254,6 +254,7 @@ function makeBatches(
     chunks.length,
     config.OPERATION_DEADLINE_SECONDS,
     config.POLL_MIN_DELAY_SECONDS,
+    config.HISTORY_EVENT_BUDGET,
   );
   const settings: BatchSettings = {
     deadlineAt: clock.now() + config.OPERATION_DEADLINE_SECONDS * 1000,

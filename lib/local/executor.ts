@@ -11,7 +11,7 @@ import { SdkAppRunner } from '../app-runner/sdk';
 import type { BatchState, TrackedService } from '../batch';
 import { type Clock, ManualClock, VirtualClock } from '../clock';
 import { loadConfig } from '../config';
-import type { ExecutionReport } from '../contracts';
+import type { ExecutionReport, ServiceResult } from '../contracts';
 import { logger, metrics, tracer } from '../powertools';
 import type { Runtime } from '../runtime';
 import { type Captured, startCapture, stopCapture } from './capture';
@@ -75,6 +75,11 @@ export interface LocalRunResult {
   /** Clock time the execution took, ms. */
   durationMs: number;
   progress: ProgressEvent[];
+  /**
+   * Every service's outcome as the functions recorded it, in full — the report itself may be shortened to
+   * fit Step Functions' limits (see `truncated`); this is what the benchmark and tests measure.
+   */
+  serviceResults: ServiceResult[];
 }
 
 /** Records alerts instead of publishing them. */
@@ -141,6 +146,16 @@ export async function runLocalExecution(
   // Simulated Wait states: the delay a batch asked for starts the moment its step returns.
   const waitTimers = new Map<string, Promise<void>>();
   const waitDelays: number[] = [];
+  // Full outcomes, keyed by service (Plan's decided outcomes and each batch's finished services).
+  const results = new Map<string, ServiceResult>();
+  const collectResults = (out: unknown) => {
+    if (isBatch(out)) {
+      for (const svc of out.services) if (svc.result) results.set(svc.arn, svc.result);
+    } else if (out && typeof out === 'object' && Array.isArray((out as { outcomes?: unknown }).outcomes)) {
+      for (const o of (out as { outcomes: ServiceResult[] }).outcomes)
+        results.set(o.serviceArn || `name:${o.serviceName}`, o);
+    }
+  };
 
   const invoke = async (id: FunctionId, given: unknown): Promise<unknown> => {
     // The engine stamps $$.Execution.StartTime with the real time; locally the run's clock is the truth.
@@ -172,6 +187,7 @@ export async function runLocalExecution(
       if (virtual && !out.allDone) waitTimers.set(out.batchId, virtual.timer(out.nextDelaySeconds * 1000));
     }
     if (id === 'PlanLambdaFunction') reportPlan(out, clock, emit);
+    collectResults(out);
     return out as never;
   };
 
@@ -259,6 +275,11 @@ export async function runLocalExecution(
       report = undefined;
     }
   }
+  // Services whose batch failed for good get their outcome only in Report: take those from the report.
+  for (const line of report?.services ?? []) {
+    const key = line.serviceArn || `name:${line.serviceName}`;
+    if (!results.has(key)) results.set(key, line);
+  }
   return {
     executionArn,
     status: failure ? 'FAILED' : 'SUCCEEDED',
@@ -272,6 +293,7 @@ export async function runLocalExecution(
     waitDelays,
     durationMs: clock.now() - startedAt,
     progress,
+    serviceResults: [...results.values()],
   };
 }
 

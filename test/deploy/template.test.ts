@@ -409,7 +409,7 @@ describe('the packaged CloudFormation template', () => {
         POLL_MAX_DELAY_SECONDS: '60',
         POLL_WINDOW_SECONDS: '40',
         POLL_INTERVAL_SECONDS: '3',
-        MAX_POLLS: '200',
+        MAX_POLLS: '400',
         MAX_CONCURRENT_OPERATIONS: '100',
         BATCH_SIZE: '250',
         APPRUNNER_MAX_REQUESTS_PER_SECOND: '10',

@@ -30,7 +30,7 @@ describe('loadConfig', () => {
       POLL_INITIAL_DELAY_SECONDS: 20,
       POLL_MIN_DELAY_SECONDS: 2,
       POLL_MAX_DELAY_SECONDS: 60,
-      MAX_POLLS: 200,
+      MAX_POLLS: 400,
       MAX_TARGETS: 1000,
       APPRUNNER_SDK_MAX_ATTEMPTS: 3,
     });
@@ -82,7 +82,7 @@ describe('loadConfig', () => {
       POLL_INTERVAL_SECONDS: 'soon',
       MAX_POLLS: '1.5',
       MAX_CONCURRENT_OPERATIONS: '0',
-      MAX_BATCH_CONCURRENCY: '41',
+      MAX_BATCH_CONCURRENCY: '1001',
       MAX_TARGETS: '5001',
       APPRUNNER_REQUEST_TIMEOUT_MS: '99',
     };
@@ -100,7 +100,7 @@ describe('loadConfig', () => {
       POLL_INTERVAL_SECONDS: 'must be a number',
       MAX_POLLS: 'must be a whole number',
       MAX_CONCURRENT_OPERATIONS: 'must be at least 1',
-      MAX_BATCH_CONCURRENCY: 'must be at most 40',
+      MAX_BATCH_CONCURRENCY: 'must be at most 1000',
       MAX_TARGETS: 'must be at most 5000',
       APPRUNNER_REQUEST_TIMEOUT_MS: 'must be at least 100',
     });
