@@ -1,6 +1,7 @@
 import { guarded } from './app-runner/guarded';
 import { lambdaAppRunner } from './app-runner/lambda';
-import { advanceBatch, type BatchState } from './batch';
+import { advanceBatch } from './batch';
+import { type BatchWire, encodeBatch } from './batch-wire';
 import { makeHandler } from './handler';
 import { parseBatch } from './payloads';
 import { lambdaRuntime, type RuntimeSource } from './runtime';
@@ -10,7 +11,7 @@ export function createBatchHandler(
   mode: 'start' | 'check',
   source: RuntimeSource = lambdaRuntime({ appRunner: lambdaAppRunner }),
 ) {
-  return makeHandler<unknown, BatchState>(async (event, rt) => {
+  return makeHandler<unknown, BatchWire>(async (event, rt) => {
     const batch = parseBatch(event);
     const log = rt.logger.createChild({
       persistentKeys: { executionId: batch.run.executionId, batchId: batch.batchId, step: mode },
@@ -42,6 +43,6 @@ export function createBatchHandler(
     rt.metrics.addDimension('Action', batch.run.action);
     rt.metrics.addMetric('AppRunnerRequests', 'Count', next.requests - batch.requests);
     rt.metrics.publishStoredMetrics();
-    return next;
+    return encodeBatch(next);
   }, source);
 }

@@ -199,9 +199,11 @@ function finish(
   now: number,
   outcome: ServiceResult['outcome'],
   reason: OutcomeReason | undefined,
-  extra: Partial<ServiceResult> = {},
+  extra: { error?: string; note?: string } = {},
 ): void {
   svc.phase = 'DONE';
+  if (extra.note) svc.notes.push(extra.note);
+  // Everything here is derived from the tracked service, so the compact wire form can rebuild it exactly.
   const result: ServiceResult = {
     serviceArn: svc.arn,
     serviceName: svc.name,
@@ -216,7 +218,7 @@ function finish(
     polls: svc.polls,
     finishedAt: new Date(now).toISOString(),
     ...(svc.notes.length ? { notes: [...svc.notes] } : {}),
-    ...extra,
+    ...(extra.error ? { error: extra.error } : {}),
   };
   svc.result = result;
 }
@@ -534,7 +536,7 @@ async function observe(s: BatchState, svc: TrackedService, deps: BatchDeps): Pro
   if (op && isOpen(op)) return; // status and operation list disagree for a moment: look again later
   if (op?.status === 'SUCCEEDED') {
     // Succeeded, yet the service is elsewhere already (someone acted after it): report what happened.
-    finish(svc, now, 'SUCCEEDED', undefined, { notes: [...svc.notes, `service is now ${svc.status}`] });
+    finish(svc, now, 'SUCCEEDED', undefined, { note: `service is now ${svc.status}` });
     return;
   }
   const opStatus = op?.status ?? 'UNKNOWN';

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { SERVICE_STATUSES } from './app-runner/port';
 import type { BatchState } from './batch';
+import { type BatchWire, decodeBatch } from './batch-wire';
 import { ACTIONS, OUTCOMES } from './contracts';
 import { InvalidInputError, issuesFromZod } from './errors';
 
@@ -36,23 +37,50 @@ const TrackedSchema = z.looseObject({
 
 const positive = z.number().min(0);
 
+const SettingsSchema = z.object({
+  deadlineAt: z.number(),
+  maxPolls: z.number().int().min(1),
+  maxInFlight: z.number().int().min(1),
+  requestsPerSecond: z.number().positive(),
+  pollWindowSeconds: positive,
+  pollIntervalSeconds: z.number().positive(),
+  initialDelaySeconds: positive,
+  minDelaySeconds: positive,
+  maxDelaySeconds: positive,
+  inFunctionMaxSleepSeconds: positive.optional(),
+});
+
+const WireServiceSchema = z.looseObject({
+  i: z.string().optional(),
+  a: z.string().optional(),
+  p: z.enum(['P', 'W', 'F', 'D']),
+  s: z.enum(['R', 'P', 'O', 'CF', 'DF', 'D']),
+  r: z.looseObject({ o: z.enum(['S', 'K', 'F', 'T']), at: z.number() }).optional(),
+});
+
+/** A batch in its wire form (lib/batch-wire.ts), as the state machine passes it. */
+export const BatchWireSchema = z.looseObject({
+  v: z.literal(1),
+  run: RunInfoSchema,
+  batchId: z.string(),
+  region: z.string(),
+  regionServiceCount: z.number().int().min(0),
+  settings: SettingsSchema,
+  arnPrefix: z.string(),
+  svc: z.array(WireServiceSchema).min(1),
+  round: z.number().int().min(0),
+  nextDelaySeconds: positive,
+  allDone: z.boolean(),
+  requests: z.number().int().min(0),
+});
+
+/** The readable form (what the functions work on); accepted on input too. */
 export const BatchStateSchema = z.looseObject({
   run: RunInfoSchema,
   batchId: z.string(),
   region: z.string(),
   regionServiceCount: z.number().int().min(0),
-  settings: z.object({
-    deadlineAt: z.number(),
-    maxPolls: z.number().int().min(1),
-    maxInFlight: z.number().int().min(1),
-    requestsPerSecond: z.number().positive(),
-    pollWindowSeconds: positive,
-    pollIntervalSeconds: z.number().positive(),
-    initialDelaySeconds: positive,
-    minDelaySeconds: positive,
-    maxDelaySeconds: positive,
-    inFunctionMaxSleepSeconds: positive.optional(),
-  }),
+  settings: SettingsSchema,
   services: z.array(TrackedSchema).min(1),
   round: z.number().int().min(0),
   nextDelaySeconds: positive,
@@ -63,7 +91,16 @@ export const BatchStateSchema = z.looseObject({
 export const ReportEventSchema = z.looseObject({
   run: RunInfoSchema,
   outcomes: z.array(ResultSchema),
-  batches: z.array(z.looseObject({ services: z.array(TrackedSchema), requests: z.number().optional() })),
+  batches: z.array(
+    z.union([
+      z.looseObject({
+        svc: z.array(WireServiceSchema),
+        arnPrefix: z.string(),
+        requests: z.number().optional(),
+      }),
+      z.looseObject({ services: z.array(TrackedSchema), requests: z.number().optional() }),
+    ]),
+  ),
   requests: z.number().optional(),
 });
 
@@ -74,6 +111,11 @@ export function parsePayload<T>(schema: z.ZodType<T>, raw: unknown, what: string
   return parsed.data;
 }
 
+/** Parses a batch in either form and returns the readable one. */
 export function parseBatch(raw: unknown): BatchState {
-  return parsePayload(BatchStateSchema, raw, 'batch') as unknown as BatchState;
+  const wire = typeof raw === 'object' && raw !== null && 'svc' in raw;
+  const parsed = wire
+    ? parsePayload(BatchWireSchema, raw, 'batch')
+    : parsePayload(BatchStateSchema, raw, 'batch');
+  return decodeBatch(parsed as unknown as BatchWire | BatchState);
 }

@@ -71,6 +71,8 @@ export interface RunFigures {
   invocationsPerService: number;
   gbSecondsPerService: number;
   historyEvents: number;
+  /** Largest state payload in KiB (Step Functions' limit: 256 KiB). */
+  largestPayloadKiB: number;
   detectionP50: number;
   detectionP95: number;
   costPerWake: number;
@@ -152,6 +154,7 @@ export async function measure(services: number, design: 'design' | 'naive', seed
     invocationsPerService: invocationCount / services,
     gbSecondsPerService: gbSeconds / services,
     historyEvents: result.historyEvents,
+    largestPayloadKiB: result.largestPayloadChars / 1024,
     detectionP50: percentile(latencies, 50),
     detectionP95: percentile(latencies, 95),
     costPerWake: cost / services,
@@ -263,6 +266,7 @@ function printTable(rows: RunFigures[]): void {
     'invocations/svc',
     'GB-s/svc',
     'max history',
+    'max payload KiB',
     'detect p50 s',
     'detect p95 s',
     '$/wake',
@@ -284,6 +288,7 @@ function printTable(rows: RunFigures[]): void {
     f2(r.invocationsPerService),
     f2(r.gbSecondsPerService),
     String(r.historyEvents),
+    r.largestPayloadKiB.toFixed(0),
     f1(r.detectionP50),
     f1(r.detectionP95),
     r.costPerWake.toExponential(2),

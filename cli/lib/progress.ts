@@ -1,4 +1,5 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { decodeBatch, isBatchPayload } from '../../lib/batch-wire';
 import { clockTime } from './format';
 
 /**
@@ -96,6 +97,11 @@ export class ProgressTracker {
     if (typeof value.action === 'string') this.action = value.action;
     if (Array.isArray(value.outcomes)) for (const r of value.outcomes) this.readResult(r, at, lines);
     if (Array.isArray(value.batches)) for (const b of value.batches) this.readPayload(b, at, lines);
+    // A batch travels in its compact wire form: read it as the functions do.
+    if (Array.isArray(value.svc) && isBatchPayload(value)) {
+      this.readPayload(decodeBatch(value as never) as unknown as Record<string, unknown>, at, lines);
+      return;
+    }
     if (Array.isArray(value.services)) {
       for (const s of value.services) {
         if (!isObject(s)) continue;

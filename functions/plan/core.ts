@@ -7,6 +7,7 @@ import {
 } from '../../lib/app-runner/port';
 import { regionOfArn } from '../../lib/arn';
 import type { BatchSettings, BatchState, TrackedService } from '../../lib/batch';
+import { type BatchWire, encodeBatch } from '../../lib/batch-wire';
 import type { Clock } from '../../lib/clock';
 import type { Config } from '../../lib/config';
 import {
@@ -32,7 +33,8 @@ export interface PlanEvent {
 export interface PlanResult {
   run: RunInfo;
   outcomes: ServiceResult[];
-  batches: BatchState[];
+  /** In their compact wire form (lib/batch-wire.ts). */
+  batches: BatchWire[];
   batchConcurrency: number;
   /** App Runner requests Plan made. */
   requests: number;
@@ -224,7 +226,7 @@ export async function plan(event: PlanEvent, deps: PlanDeps): Promise<PlanResult
   return {
     run,
     outcomes,
-    batches,
+    batches: batches.map(encodeBatch),
     batchConcurrency: Math.max(1, Math.min(config.MAX_BATCH_CONCURRENCY, batches.length)),
     requests,
   };

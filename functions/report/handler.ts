@@ -1,4 +1,5 @@
 import { SnsAlertPublisher } from '../../lib/alerts';
+import { decodeBatch } from '../../lib/batch-wire';
 import type { ExecutionReport } from '../../lib/contracts';
 import { makeHandler } from '../../lib/handler';
 import { parsePayload, ReportEventSchema } from '../../lib/payloads';
@@ -10,7 +11,9 @@ export function createHandler(
   source: RuntimeSource = lambdaRuntime({ alerts: (config) => new SnsAlertPublisher(config.AWS_REGION) }),
 ) {
   return makeHandler<unknown, ExecutionReport>(async (event, rt) => {
-    const parsed = parsePayload(ReportEventSchema, event, 'report') as unknown as ReportEvent;
+    const raw = parsePayload(ReportEventSchema, event, 'report') as unknown as ReportEvent;
+    // Batches arrive in their compact wire form; the report works on the readable one.
+    const parsed: ReportEvent = { ...raw, batches: raw.batches.map((b) => decodeBatch(b)) };
     const log = rt.logger.createChild({
       persistentKeys: { executionId: parsed.run.executionId, step: 'report' },
     });

@@ -9,6 +9,7 @@ import { createHandler as createStart } from '../../functions/start-operations/h
 import type { AlertMessage, AlertPublisher } from '../alerts';
 import { SdkAppRunner } from '../app-runner/sdk';
 import type { BatchState, TrackedService } from '../batch';
+import { decodeBatch, isBatchPayload } from '../batch-wire';
 import { type Clock, ManualClock, VirtualClock } from '../clock';
 import { loadConfig } from '../config';
 import type { ExecutionReport, ServiceResult } from '../contracts';
@@ -80,6 +81,8 @@ export interface LocalRunResult {
    * fit Step Functions' limits (see `truncated`); this is what the benchmark and tests measure.
    */
   serviceResults: ServiceResult[];
+  /** The largest payload any step received or returned, in characters of JSON (Step Functions: 256 KiB). */
+  largestPayloadChars: number;
 }
 
 /** Records alerts instead of publishing them. */
@@ -146,11 +149,12 @@ export async function runLocalExecution(
   // Simulated Wait states: the delay a batch asked for starts the moment its step returns.
   const waitTimers = new Map<string, Promise<void>>();
   const waitDelays: number[] = [];
+  let largestPayloadChars = 0;
   // Full outcomes, keyed by service (Plan's decided outcomes and each batch's finished services).
   const results = new Map<string, ServiceResult>();
   const collectResults = (out: unknown) => {
     if (isBatch(out)) {
-      for (const svc of out.services) if (svc.result) results.set(svc.arn, svc.result);
+      for (const svc of asBatch(out).services) if (svc.result) results.set(svc.arn, svc.result);
     } else if (out && typeof out === 'object' && Array.isArray((out as { outcomes?: unknown }).outcomes)) {
       for (const o of (out as { outcomes: ServiceResult[] }).outcomes)
         results.set(o.serviceArn || `name:${o.serviceName}`, o);
@@ -163,7 +167,7 @@ export async function runLocalExecution(
       id === 'PlanLambdaFunction' && isRecord(given)
         ? { ...given, startTime: new Date(startedAt).toISOString() }
         : given;
-    const batchKey = isBatch(event) ? event.batchId : undefined;
+    const batchKey = isBatch(event) ? asBatch(event).batchId : undefined;
     if (virtual && id === 'CheckOperationsLambdaFunction' && batchKey) {
       await (waitTimers.get(batchKey) ?? Promise.resolve());
     }
@@ -182,12 +186,19 @@ export async function runLocalExecution(
       stats.realMs += performance.now() - realStart;
     }
     if (isBatch(out)) {
-      reportBatchProgress(isBatch(event) ? event : undefined, out, clock, emit);
-      if (!out.allDone) waitDelays.push(out.nextDelaySeconds);
-      if (virtual && !out.allDone) waitTimers.set(out.batchId, virtual.timer(out.nextDelaySeconds * 1000));
+      const batch = asBatch(out);
+      reportBatchProgress(isBatch(event) ? asBatch(event) : undefined, batch, clock, emit);
+      if (!batch.allDone) waitDelays.push(batch.nextDelaySeconds);
+      if (virtual && !batch.allDone)
+        waitTimers.set(batch.batchId, virtual.timer(batch.nextDelaySeconds * 1000));
     }
     if (id === 'PlanLambdaFunction') reportPlan(out, clock, emit);
     collectResults(out);
+    largestPayloadChars = Math.max(
+      largestPayloadChars,
+      JSON.stringify(event ?? null).length,
+      JSON.stringify(out ?? null).length,
+    );
     return out as never;
   };
 
@@ -294,6 +305,7 @@ export async function runLocalExecution(
     durationMs: clock.now() - startedAt,
     progress,
     serviceResults: [...results.values()],
+    largestPayloadChars,
   };
 }
 
@@ -357,8 +369,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isBatch(value: unknown): value is BatchState {
-  return typeof value === 'object' && value !== null && 'batchId' in value && 'services' in value;
+function isBatch(value: unknown): boolean {
+  return isBatchPayload(value);
+}
+
+/** A batch payload in its readable form (batches travel between states in a compact wire form). */
+function asBatch(value: unknown): BatchState {
+  return decodeBatch(value as BatchState);
 }
 
 function fakeContext(id: FunctionId): Context {
@@ -423,7 +440,7 @@ function reportPlan(out: unknown, clock: Clock, emit: (e: ProgressEvent) => void
       detail: `${o.outcome}${o.reason ? ` ${o.reason}` : ''}`,
     });
   }
-  for (const b of plan.batches ?? []) {
+  for (const b of (plan.batches ?? []).map((x) => asBatch(x))) {
     for (const s of b.services)
       emit({
         at: clock.now(),

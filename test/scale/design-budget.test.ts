@@ -105,6 +105,10 @@ describe('a 1,000-service resume under a 20 requests/s App Runner limit', () => 
     expect(peakPerSecond(times)).toBeLessThanOrEqual(budget + 1);
   });
 
+  it("keeps every state payload within Step Functions' 256 KiB limit, with all 1,000 services in one batch", () => {
+    expect(result.largestPayloadChars).toBeLessThan(256 * 1024);
+  });
+
   it('stays far below the history-event budget', () => {
     expect(result.historyEvents).toBeLessThanOrEqual(historyEventBound(1, 900, 2));
     expect(result.historyEvents).toBeLessThan(HISTORY_EVENT_TARGET);

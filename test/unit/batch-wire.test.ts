@@ -1,0 +1,156 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { BatchState, TrackedService } from '../../lib/batch';
+import { decodeBatch, encodeBatch } from '../../lib/batch-wire';
+
+const statuses = [
+  'RUNNING',
+  'PAUSED',
+  'OPERATION_IN_PROGRESS',
+  'CREATE_FAILED',
+  'DELETE_FAILED',
+  'DELETED',
+] as const;
+const hex32 = fc.stringMatching(/^[0-9a-f]{32}$/);
+const name = fc.stringMatching(/^[a-z][a-z0-9-]{3,20}$/);
+
+const tracked: fc.Arbitrary<TrackedService> = fc
+  .record({
+    account: fc.constantFrom('123456789012', '210987654321'),
+    name,
+    id: hex32,
+    phase: fc.constantFrom('PENDING', 'WAITING', 'IN_FLIGHT', 'DONE'),
+    status: fc.constantFrom(...statuses),
+    fromStatus: fc.option(fc.constantFrom(...statuses), { nil: undefined }),
+    operationId: fc.option(fc.uuid(), { nil: undefined }),
+    operationStartedAt: fc.option(fc.integer({ min: 1.7e12, max: 1.9e12 }), { nil: undefined }),
+    polls: fc.nat(500),
+    transientErrors: fc.nat(5),
+    notes: fc.array(fc.string({ maxLength: 60 }), { maxLength: 3 }),
+    leaseSet: fc.option(fc.constant(true), { nil: undefined }),
+    outcome: fc.constantFrom('SUCCEEDED', 'SKIPPED', 'FAILED', 'TIMED_OUT'),
+    error: fc.option(fc.string({ minLength: 1, maxLength: 200 }), { nil: undefined }),
+    finishedAt: fc.integer({ min: 1.7e12, max: 1.9e12 }),
+  })
+  .map((r) => {
+    const arn = `arn:aws:apprunner:us-east-1:${r.account}:service/${r.name}/${r.id}`;
+    const svc: TrackedService = {
+      arn,
+      name: r.name,
+      phase: r.phase as TrackedService['phase'],
+      status: r.status,
+      polls: r.polls,
+      transientErrors: r.transientErrors,
+      notes: r.notes,
+      ...(r.fromStatus ? { fromStatus: r.fromStatus } : {}),
+      ...(r.operationId ? { operationId: r.operationId } : {}),
+      ...(r.operationStartedAt !== undefined ? { operationStartedAt: r.operationStartedAt } : {}),
+      ...(r.leaseSet ? { leaseSet: true } : {}),
+    };
+    if (r.phase === 'DONE') {
+      svc.result = {
+        serviceArn: arn,
+        serviceName: r.name,
+        outcome: r.outcome as 'SUCCEEDED',
+        ...(r.outcome !== 'SUCCEEDED' ? { reason: 'DEADLINE_EXCEEDED' as const } : {}),
+        ...(svc.operationId ? { operationId: svc.operationId } : {}),
+        ...(svc.fromStatus ? { fromStatus: svc.fromStatus } : {}),
+        toStatus: svc.status,
+        polls: svc.polls,
+        finishedAt: new Date(r.finishedAt).toISOString(),
+        ...(svc.notes.length ? { notes: [...svc.notes] } : {}),
+        ...(r.error ? { error: r.error } : {}),
+      };
+    }
+    return svc;
+  });
+
+function batchOf(services: TrackedService[]): BatchState {
+  return {
+    run: {
+      action: 'resume',
+      dryRun: false,
+      reason: '',
+      requestedBy: 'schedule:x',
+      scheduled: true,
+      startedAt: '2026-11-30T06:00:00.000Z',
+    },
+    batchId: 'us-east-1#1',
+    region: 'us-east-1',
+    regionServiceCount: services.length,
+    settings: {
+      deadlineAt: 1.8e12,
+      maxPolls: 400,
+      maxInFlight: 100,
+      requestsPerSecond: 10,
+      pollWindowSeconds: 40,
+      pollIntervalSeconds: 3,
+      initialDelaySeconds: 20,
+      minDelaySeconds: 2,
+      maxDelaySeconds: 60,
+    },
+    services,
+    round: 3,
+    nextDelaySeconds: 5,
+    allDone: false,
+    requests: 42,
+  };
+}
+
+describe('the compact wire form of a batch', () => {
+  it('decodes to exactly the batch that was encoded', () => {
+    fc.assert(
+      fc.property(fc.array(tracked, { minLength: 1, maxLength: 20 }), (services) => {
+        // Prepare
+        const batch = batchOf(services);
+
+        // Act
+        const back = decodeBatch(JSON.parse(JSON.stringify(encodeBatch(batch))));
+
+        // Assess
+        expect(back).toEqual(batch);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps a finished batch of 1,000 services well under the 256 KiB state payload limit', () => {
+    // Prepare: every service done, with an operation id, durations and a note
+    const services: TrackedService[] = Array.from({ length: 1000 }, (_, i) => {
+      const name = `svc-${String(i).padStart(4, '0')}`;
+      const arn = `arn:aws:apprunner:us-east-1:123456789012:service/${name}/${'a'.repeat(28)}${String(i).padStart(4, '0')}`;
+      const svc: TrackedService = {
+        arn,
+        name,
+        phase: 'DONE',
+        status: 'RUNNING',
+        fromStatus: 'PAUSED',
+        operationId: '5aeded82-bbea-4e5f-9861-86e714b89976',
+        operationStartedAt: 1.8e12,
+        polls: 120,
+        transientErrors: 0,
+        notes: [],
+      };
+      svc.result = {
+        serviceArn: arn,
+        serviceName: name,
+        outcome: 'SUCCEEDED',
+        operationId: svc.operationId,
+        fromStatus: 'PAUSED',
+        toStatus: 'RUNNING',
+        durationSeconds: 240,
+        polls: 120,
+        finishedAt: new Date(1.8e12 + 240_000).toISOString(),
+      };
+      return svc;
+    });
+
+    // Act
+    const readable = JSON.stringify(batchOf(services)).length;
+    const wire = JSON.stringify(encodeBatch(batchOf(services))).length;
+
+    // Assess
+    expect(readable).toBeGreaterThan(256 * 1024);
+    expect(wire).toBeLessThan(200 * 1024);
+  });
+});
