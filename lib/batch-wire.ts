@@ -71,7 +71,27 @@ function prefixOf(arn: string): string {
   return cut >= 0 ? arn.slice(0, cut + ':service/'.length) : '';
 }
 
+/** Above this many characters a batch sheds detail (Step Functions' state payload limit is 256 KiB). */
+export const MAX_WIRE_CHARS = 240_000;
+
+/**
+ * Encodes a batch. A batch that would pass {@link MAX_WIRE_CHARS} (many services with long notes or error
+ * texts) sheds detail in steps — the notes of finished services, then error texts beyond 80 characters —
+ * which the functions' logs keep in full.
+ */
 export function encodeBatch(state: BatchState): BatchWire {
+  let wire = encodeAll(state);
+  if (JSON.stringify(wire).length <= MAX_WIRE_CHARS) return wire;
+  wire = { ...wire, svc: wire.svc.map((w) => (w.r ? { ...w, n: undefined } : w)) };
+  if (JSON.stringify(wire).length <= MAX_WIRE_CHARS) return wire;
+  const short = (text: string | undefined) => (text && text.length > 80 ? `${text.slice(0, 79)}…` : text);
+  return {
+    ...wire,
+    svc: wire.svc.map((w) => ({ ...w, e: short(w.e), ...(w.r ? { r: { ...w.r, e: short(w.r.e) } } : {}) })),
+  };
+}
+
+function encodeAll(state: BatchState): BatchWire {
   const arnPrefix = prefixOf(state.services[0]?.arn ?? '');
   return {
     v: 1,

@@ -29,8 +29,8 @@ const ConfigSchema = z
     /** Longest sleep inside a function between polls; a longer gap returns to the Wait state. */
     POLL_IN_FUNCTION_MAX_SLEEP_SECONDS: int(0, 600, 10),
     MAX_POLLS: int(1, 10_000, 400),
-    MAX_CONCURRENT_OPERATIONS: int(1, 5000, 100),
-    BATCH_SIZE: int(1, ABSOLUTE_MAX_TARGETS, 250),
+    MAX_CONCURRENT_OPERATIONS: int(1, 5000, 1000),
+    BATCH_SIZE: int(1, ABSOLUTE_MAX_TARGETS, 1000),
     MAX_BATCH_CONCURRENCY: int(1, 1000, 10),
     APPRUNNER_MAX_REQUESTS_PER_SECOND: int(1, 1000, 10),
     MAX_TARGETS: int(1, ABSOLUTE_MAX_TARGETS, 1000),

@@ -154,3 +154,46 @@ describe('the compact wire form of a batch', () => {
     expect(wire).toBeLessThan(200 * 1024);
   });
 });
+
+describe('a batch too large for the payload limit', () => {
+  it('sheds notes and long error texts rather than fail the step', () => {
+    // Prepare: 1,000 failed services, each with a long error and long notes
+    const services: TrackedService[] = Array.from({ length: 1000 }, (_, i) => {
+      const name = `svc-${String(i).padStart(4, '0')}`;
+      const arn = `arn:aws:apprunner:us-east-1:123456789012:service/${name}/${'b'.repeat(28)}${String(i).padStart(4, '0')}`;
+      const notes = ['x'.repeat(150), 'y'.repeat(150)];
+      return {
+        arn,
+        name,
+        phase: 'DONE',
+        status: 'PAUSED',
+        polls: 3,
+        transientErrors: 0,
+        notes,
+        result: {
+          serviceArn: arn,
+          serviceName: name,
+          outcome: 'FAILED',
+          reason: 'APP_RUNNER_ERROR',
+          toStatus: 'PAUSED',
+          polls: 3,
+          finishedAt: new Date(1.8e12).toISOString(),
+          notes,
+          error: 'e'.repeat(290),
+        },
+      } satisfies TrackedService;
+    });
+
+    // Act
+    const wire = encodeBatch(batchOf(services));
+    const back = decodeBatch(wire);
+
+    // Assess
+    expect(JSON.stringify(wire).length).toBeLessThanOrEqual(240_000);
+    expect(back.services).toHaveLength(1000);
+    expect(
+      back.services.every((s) => s.result?.outcome === 'FAILED' && s.result.reason === 'APP_RUNNER_ERROR'),
+    ).toBe(true);
+    expect(back.services[0]?.result?.error?.length).toBeLessThanOrEqual(80);
+  });
+});
