@@ -3,6 +3,7 @@ import { Cron } from 'croner';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
 import { ISO_DURATION, isoDurationSeconds } from './contracts';
+import { wallClockFormat } from './wall-clock';
 
 /**
  * The schedules file (`schedules.yml`): what users write to pause and resume services on a timetable.
@@ -524,16 +525,7 @@ function checkTimezone(
 }
 
 function localParts(date: Date, timezone: string): { iso: string; offset: string } {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: timezone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(date);
+  const parts = wallClockFormat(timezone).formatToParts(date);
   const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '00';
   const iso = `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}`;
   const offsetMinutes = Math.round(

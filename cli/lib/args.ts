@@ -1,3 +1,4 @@
+import { wallClockFormat } from '../../lib/wall-clock';
 /** A mistake in how the CLI was called: printed without a stack trace, exit code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -74,16 +75,7 @@ type WallParts = { year: number; month: number; day: number; hour: number; minut
 function wallClockReader(zone: string, text: string): (t: number) => WallParts {
   let fmt: Intl.DateTimeFormat;
   try {
-    fmt = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
+    fmt = wallClockFormat(zone);
   } catch {
     throw new UsageError(
       `--until "${text}": unknown time zone "${zone}" (use an IANA name such as Europe/Berlin)`,
