@@ -187,7 +187,7 @@ export async function runLocalExecution(
     }
     if (isBatch(out)) {
       const batch = asBatch(out);
-      reportBatchProgress(isBatch(event) ? asBatch(event) : undefined, batch, clock, emit);
+      reportBatchProgress(isBatch(event) ? asBatch(event) : undefined, batch, clock, emit, started);
       if (!batch.allDone) waitDelays.push(batch.nextDelaySeconds);
       if (virtual && !batch.allDone)
         waitTimers.set(batch.batchId, virtual.timer(batch.nextDelaySeconds * 1000));
@@ -456,6 +456,7 @@ function reportBatchProgress(
   after: BatchState,
   clock: Clock,
   emit: (e: ProgressEvent) => void,
+  invoked: number,
 ): void {
   const prev = new Map<string, TrackedService>((before?.services ?? []).map((s) => [s.arn, s]));
   const events: ProgressEvent[] = [];
@@ -466,7 +467,8 @@ function reportBatchProgress(
     if (svc.operationId && svc.operationId !== old?.operationId) {
       const joined = svc.notes.some((n) => n.startsWith('joined'));
       push({
-        at,
+        // Started: when App Runner started it. Joined: it began before, so when this step began looking.
+        at: joined ? invoked : Math.min(at, svc.operationStartedAt ?? at),
         kind: joined ? 'joined' : 'started',
         service: svc.name,
         detail: `operation ${svc.operationId}`,
