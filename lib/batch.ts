@@ -93,17 +93,20 @@ export async function advanceBatch(state: BatchState, mode: Mode, given: BatchDe
   const interval = s.settings.pollIntervalSeconds * 1000;
   const maxSleep = (s.settings.inFunctionMaxSleepSeconds ?? DEFAULT_IN_FUNCTION_MAX_SLEEP_SECONDS) * 1000;
   const windowEnd = clock.now() + s.settings.pollWindowSeconds * 1000;
+  // However slow App Runner gets, an invocation stops working here (well inside the Lambda timeout);
+  // whatever it did not reach is polled by the next Check.
+  const hardStop = windowEnd + WORK_MARGIN_SECONDS * 1000;
   s.round += 1;
   // Start has fresh statuses from Plan; Check begins with a poll.
   let lastRefresh = mode === 'start' ? clock.now() : Number.NEGATIVE_INFINITY;
   for (;;) {
     if (clock.now() >= lastRefresh + refreshPeriod(s, clock.now()) && dueForPoll(s, clock.now()).length > 0) {
       lastRefresh = clock.now();
-      await refreshStatuses(s, deps);
+      await refreshStatuses(s, deps, hardStop);
     }
     settleLimits(s, clock.now());
     // Starts go in slices of one poll interval, so a large start-up never starves the polling.
-    const progressed = await startReady(s, deps, clock.now() + Math.max(interval, 1000));
+    const progressed = await startReady(s, deps, Math.min(hardStop, clock.now() + Math.max(interval, 1000)));
     settleLimits(s, clock.now());
     if (s.services.every((svc) => svc.phase === 'DONE')) break;
     const now = clock.now();
@@ -118,6 +121,9 @@ export async function advanceBatch(state: BatchState, mode: Mode, given: BatchDe
   s.nextDelaySeconds = s.allDone ? 0 : nextDelay(s, clock.now());
   return s;
 }
+
+/** Extra seconds an invocation may spend finishing calls after its poll window (Lambda timeout: 120 s). */
+export const WORK_MARGIN_SECONDS = 30;
 
 /** Beyond this many seconds to the next poll, a batch returns to the state machine's Wait state. */
 export const DEFAULT_IN_FUNCTION_MAX_SLEEP_SECONDS = 10;
@@ -446,7 +452,7 @@ function handleCallError(svc: TrackedService, error: unknown, deps: BatchDeps): 
 }
 
 /** Reads the status of every service that needs it, with the cheapest mix of calls. */
-async function refreshStatuses(s: BatchState, deps: BatchDeps): Promise<void> {
+async function refreshStatuses(s: BatchState, deps: BatchDeps, hardStop: number): Promise<void> {
   const watched = dueForPoll(s, deps.clock.now());
   if (watched.length === 0) return;
   const unseen = new Map(watched.map((svc) => [svc.arn, svc]));
@@ -463,7 +469,7 @@ async function refreshStatuses(s: BatchState, deps: BatchDeps): Promise<void> {
           await record(s, svc, info.status, deps);
         }
         token = out.nextToken;
-        if (!token || unseen.size === 0) break;
+        if (!token || unseen.size === 0 || deps.clock.now() >= hardStop) break;
       }
     } catch (error) {
       // A failed sweep is not fatal: the services it did not cover are described one by one.
@@ -474,6 +480,7 @@ async function refreshStatuses(s: BatchState, deps: BatchDeps): Promise<void> {
   }
   // Services the sweep did not list (or no sweep): one DescribeService each.
   for (const svc of unseen.values()) {
+    if (deps.clock.now() >= hardStop) break;
     try {
       const status = (await deps.appRunner.describeService(svc.arn)).status;
       await record(s, svc, status, deps);
