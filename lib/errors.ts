@@ -8,6 +8,7 @@ export const ErrorNames = {
   ServicesFailed: 'AppRunnerScheduler.ServicesFailed',
   InvalidConfig: 'AppRunnerScheduler.InvalidConfig',
   AppRunnerUnavailable: 'AppRunnerScheduler.AppRunnerUnavailable',
+  AppRunnerRequestFailed: 'AppRunnerScheduler.AppRunnerRequestFailed',
 } as const;
 
 export type ErrorName = (typeof ErrorNames)[keyof typeof ErrorNames];
@@ -48,6 +49,14 @@ export class InvalidConfigError extends Error {
 /** App Runner kept throttling or failing after retries; the state machine retries the task with backoff. */
 export class AppRunnerUnavailableError extends Error {
   override readonly name = ErrorNames.AppRunnerUnavailable;
+}
+
+/**
+ * App Runner refused a request that retrying cannot fix (no credentials, access denied, a bad request):
+ * the run fails at once with App Runner's own message. Not retried by the state machine.
+ */
+export class AppRunnerRequestFailedError extends Error {
+  override readonly name = ErrorNames.AppRunnerRequestFailed;
 }
 
 /** Turns a zod error into field issues a person can act on. */

@@ -18,7 +18,12 @@ import {
   type ServiceResult,
 } from '../../lib/contracts';
 import { decide } from '../../lib/decide';
-import { AppRunnerUnavailableError, describeError, InvalidInputError } from '../../lib/errors';
+import {
+  AppRunnerRequestFailedError,
+  AppRunnerUnavailableError,
+  describeError,
+  InvalidInputError,
+} from '../../lib/errors';
 import { minDelayWithinBudget } from '../../lib/history-budget';
 import type { Log } from '../../lib/powertools';
 
@@ -289,11 +294,19 @@ async function sweep(appRunner: AppRunnerPort, region: string): Promise<ServiceI
   try {
     return await listAllServices(appRunner, region);
   } catch (error) {
+    // Throttling and 5xx are worth retrying (the state machine does); anything else — no credentials,
+    // access denied — is not, and fails the run at once with App Runner's own message.
+    if (error instanceof AppRunnerCallError && !error.transient) {
+      throw new AppRunnerRequestFailedError(
+        `could not list App Runner services in ${region}: ${error.message}`,
+        {
+          cause: error,
+        },
+      );
+    }
     throw new AppRunnerUnavailableError(
       `could not list App Runner services in ${region}: ${describeError(error).message}`,
-      {
-        cause: error,
-      },
+      { cause: error },
     );
   }
 }
@@ -304,6 +317,11 @@ async function tagsOf(appRunner: AppRunnerPort, arn: string): Promise<Record<str
   } catch (error) {
     if (error instanceof AppRunnerCallError && error.kind === 'NotFound') return undefined;
     if (error instanceof AppRunnerCallError && error.transient) return undefined;
+    if (error instanceof AppRunnerCallError) {
+      throw new AppRunnerRequestFailedError(`could not read the tags of ${arn}: ${error.message}`, {
+        cause: error,
+      });
+    }
     throw error;
   }
 }

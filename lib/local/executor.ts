@@ -260,7 +260,7 @@ export async function runLocalExecution(
         if (event.type === 'ExecutionFailed') {
           failure = {
             name: String(event.Error),
-            cause: typeof event.Cause === 'string' ? event.Cause : JSON.stringify(event.Cause),
+            cause: causeText(event.Cause),
           };
         }
       }
@@ -367,6 +367,14 @@ async function evaluateIntrinsic(expression: string, input: unknown): Promise<un
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A task error as Step Functions words its cause: the error's message (the engine hands over the object). */
+function causeText(cause: unknown): string {
+  if (typeof cause === 'string') return cause;
+  if (cause instanceof Error) return cause.message;
+  const message = (cause as { message?: unknown } | undefined)?.message;
+  return typeof message === 'string' ? message : JSON.stringify(cause);
 }
 
 function isBatch(value: unknown): boolean {
