@@ -138,21 +138,13 @@ function encodeService(svc: TrackedService, prefix: string): WireService {
   return w;
 }
 
-/** True for a batch in either form. */
-export function isBatchPayload(value: unknown): value is BatchWire | BatchState {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    'batchId' in value &&
-    ('svc' in value || 'services' in value)
-  );
+/** True for a batch in its wire form. */
+export function isBatchPayload(value: unknown): value is BatchWire {
+  return typeof value === 'object' && value !== null && 'batchId' in value && 'svc' in value;
 }
 
-/** Decodes the wire form; a batch already in the readable form (older executions, tests) passes through. */
-export function decodeBatch<T extends BatchWire | BatchState>(
-  payload: T,
-): BatchState & Omit<T, keyof BatchWire> {
-  if (!('svc' in payload)) return payload as BatchState & Omit<T, keyof BatchWire>;
+/** Decodes the wire form; fields beside the batch's own (a Catch's `failure`) are kept. */
+export function decodeBatch<T extends BatchWire>(payload: T): BatchState & Omit<T, keyof BatchWire> {
   const { svc, arnPrefix, v: _v, ...rest } = payload;
   return { ...rest, services: svc.map((w) => decodeService(w, arnPrefix)) } as unknown as BatchState &
     Omit<T, keyof BatchWire>;

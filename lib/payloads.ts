@@ -24,17 +24,6 @@ const ResultSchema = z.looseObject({
   outcome: z.enum(OUTCOMES),
 });
 
-const TrackedSchema = z.looseObject({
-  arn: z.string(),
-  name: z.string(),
-  phase: z.enum(['PENDING', 'WAITING', 'IN_FLIGHT', 'DONE']),
-  status: z.enum(SERVICE_STATUSES),
-  polls: z.number().int().min(0),
-  transientErrors: z.number().int().min(0),
-  notes: z.array(z.string()),
-  result: ResultSchema.optional(),
-});
-
 const positive = z.number().min(0);
 
 const SettingsSchema = z.object({
@@ -74,33 +63,10 @@ export const BatchWireSchema = z.looseObject({
   requests: z.number().int().min(0),
 });
 
-/** The readable form (what the functions work on); accepted on input too. */
-export const BatchStateSchema = z.looseObject({
-  run: RunInfoSchema,
-  batchId: z.string(),
-  region: z.string(),
-  regionServiceCount: z.number().int().min(0),
-  settings: SettingsSchema,
-  services: z.array(TrackedSchema).min(1),
-  round: z.number().int().min(0),
-  nextDelaySeconds: positive,
-  allDone: z.boolean(),
-  requests: z.number().int().min(0),
-});
-
 export const ReportEventSchema = z.looseObject({
   run: RunInfoSchema,
   outcomes: z.array(ResultSchema),
-  batches: z.array(
-    z.union([
-      z.looseObject({
-        svc: z.array(WireServiceSchema),
-        arnPrefix: z.string(),
-        requests: z.number().optional(),
-      }),
-      z.looseObject({ services: z.array(TrackedSchema), requests: z.number().optional() }),
-    ]),
-  ),
+  batches: z.array(BatchWireSchema),
   requests: z.number().optional(),
 });
 
@@ -111,11 +77,7 @@ export function parsePayload<T>(schema: z.ZodType<T>, raw: unknown, what: string
   return parsed.data;
 }
 
-/** Parses a batch in either form and returns the readable one. */
+/** Parses a batch in its wire form and returns the readable one the functions work on. */
 export function parseBatch(raw: unknown): BatchState {
-  const wire = typeof raw === 'object' && raw !== null && 'svc' in raw;
-  const parsed = wire
-    ? parsePayload(BatchWireSchema, raw, 'batch')
-    : parsePayload(BatchStateSchema, raw, 'batch');
-  return decodeBatch(parsed as unknown as BatchWire | BatchState);
+  return decodeBatch(parsePayload(BatchWireSchema, raw, 'batch') as unknown as BatchWire);
 }

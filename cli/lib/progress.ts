@@ -4,7 +4,7 @@ import { clockTime } from './format';
 
 /**
  * Live progress of an execution, derived from its history: the Lambda steps return the batch state
- * (`services[].phase/status/operationId/result`), Plan returns the outcomes it decided at once, and
+ * in its compact wire form (lib/batch-wire.ts), read here as the functions read it, Plan returns the outcomes it decided at once, and
  * Report the final report. Every output found in the history is read the same way, whichever event
  * carries it (TaskSucceeded, LambdaFunctionSucceeded or a state's exit), and only changes are printed,
  * so the same payload seen twice prints once.
@@ -98,8 +98,8 @@ export class ProgressTracker {
     if (Array.isArray(value.outcomes)) for (const r of value.outcomes) this.readResult(r, at, lines);
     if (Array.isArray(value.batches)) for (const b of value.batches) this.readPayload(b, at, lines);
     // A batch travels in its compact wire form: read it as the functions do.
-    if (Array.isArray(value.svc) && isBatchPayload(value)) {
-      this.readPayload(decodeBatch(value as never) as unknown as Record<string, unknown>, at, lines);
+    if (isBatchPayload(value)) {
+      this.readPayload(decodeBatch(value) as unknown as Record<string, unknown>, at, lines);
       return;
     }
     if (Array.isArray(value.services)) {

@@ -1,17 +1,22 @@
 import { SnsAlertPublisher } from '../../lib/alerts';
-import { decodeBatch } from '../../lib/batch-wire';
+import { type BatchWire, decodeBatch } from '../../lib/batch-wire';
 import type { ExecutionReport } from '../../lib/contracts';
 import { makeHandler } from '../../lib/handler';
 import { parsePayload, ReportEventSchema } from '../../lib/payloads';
 import { lambdaRuntime, type RuntimeSource } from '../../lib/runtime';
-import { buildReport, type ReportEvent } from './core';
+import { type BatchOutcome, buildReport, type ReportEvent } from './core';
 
 /** Report: the final report, metrics (EMF) and the alert. */
 export function createHandler(
   source: RuntimeSource = lambdaRuntime({ alerts: (config) => new SnsAlertPublisher(config.AWS_REGION) }),
 ) {
   return makeHandler<unknown, ExecutionReport>(async (event, rt) => {
-    const raw = parsePayload(ReportEventSchema, event, 'report') as unknown as ReportEvent;
+    const raw = parsePayload(ReportEventSchema, event, 'report') as unknown as Omit<
+      ReportEvent,
+      'batches'
+    > & {
+      batches: Array<BatchWire & Pick<BatchOutcome, 'failure'>>;
+    };
     // Batches arrive in their compact wire form; the report works on the readable one.
     const parsed: ReportEvent = { ...raw, batches: raw.batches.map((b) => decodeBatch(b)) };
     const log = rt.logger.createChild({

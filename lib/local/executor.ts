@@ -9,7 +9,7 @@ import { createHandler as createStart } from '../../functions/start-operations/h
 import type { AlertMessage, AlertPublisher } from '../alerts';
 import { SdkAppRunner } from '../app-runner/sdk';
 import type { BatchState, TrackedService } from '../batch';
-import { decodeBatch, isBatchPayload } from '../batch-wire';
+import { type BatchWire, decodeBatch, isBatchPayload } from '../batch-wire';
 import { type Clock, ManualClock, VirtualClock } from '../clock';
 import { loadConfig } from '../config';
 import type { ExecutionReport, ServiceResult } from '../contracts';
@@ -118,7 +118,6 @@ export async function runLocalExecution(
   const recorder = new RecordingAlerts();
   const alerts = options.alerts ?? recorder;
   const appRunner = new SdkAppRunner({
-    defaultRegion: config.AWS_REGION,
     maxAttempts: config.APPRUNNER_SDK_MAX_ATTEMPTS,
     requestTimeoutMs: config.APPRUNNER_REQUEST_TIMEOUT_MS,
   });
@@ -153,7 +152,7 @@ export async function runLocalExecution(
   // Full outcomes, keyed by service (Plan's decided outcomes and each batch's finished services).
   const results = new Map<string, ServiceResult>();
   const collectResults = (out: unknown) => {
-    if (isBatch(out)) {
+    if (isBatchPayload(out)) {
       for (const svc of asBatch(out).services) if (svc.result) results.set(svc.arn, svc.result);
     } else if (out && typeof out === 'object' && Array.isArray((out as { outcomes?: unknown }).outcomes)) {
       for (const o of (out as { outcomes: ServiceResult[] }).outcomes)
@@ -167,7 +166,7 @@ export async function runLocalExecution(
       id === 'PlanLambdaFunction' && isRecord(given)
         ? { ...given, startTime: new Date(startedAt).toISOString() }
         : given;
-    const batchKey = isBatch(event) ? asBatch(event).batchId : undefined;
+    const batchKey = isBatchPayload(event) ? asBatch(event).batchId : undefined;
     if (virtual && id === 'CheckOperationsLambdaFunction' && batchKey) {
       await (waitTimers.get(batchKey) ?? Promise.resolve());
     }
@@ -185,9 +184,9 @@ export async function runLocalExecution(
       stats.clockMs += clock.now() - started;
       stats.realMs += performance.now() - realStart;
     }
-    if (isBatch(out)) {
+    if (isBatchPayload(out)) {
       const batch = asBatch(out);
-      reportBatchProgress(isBatch(event) ? asBatch(event) : undefined, batch, clock, emit, started);
+      reportBatchProgress(isBatchPayload(event) ? asBatch(event) : undefined, batch, clock, emit, started);
       if (!batch.allDone) waitDelays.push(batch.nextDelaySeconds);
       if (virtual && !batch.allDone)
         waitTimers.set(batch.batchId, virtual.timer(batch.nextDelaySeconds * 1000));
@@ -377,13 +376,9 @@ function causeText(cause: unknown): string {
   return typeof message === 'string' ? message : JSON.stringify(cause);
 }
 
-function isBatch(value: unknown): boolean {
-  return isBatchPayload(value);
-}
-
 /** A batch payload in its readable form (batches travel between states in a compact wire form). */
 function asBatch(value: unknown): BatchState {
-  return decodeBatch(value as BatchState);
+  return decodeBatch(value as BatchWire);
 }
 
 function fakeContext(id: FunctionId): Context {

@@ -12,7 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, SAMPLE_FLEET_PATH, startEmulator } from '../../emulator/index';
 import type { ExecutionReport } from '../../lib/contracts';
-import { report, result, runCli } from './helpers';
+import { report, result, runCli, wireBatch } from './helpers';
 
 // The follow loop: a scripted Step Functions history (as the deployed workflow writes it) fed through
 // aws-sdk-client-mock, App Runner look-ups against the emulator.
@@ -102,18 +102,8 @@ function tracked(name: string, phase: string, status: string, extra: Record<stri
   return { arn: arnOf(name), name, phase, status, polls: 0, transientErrors: 0, notes: [], ...extra };
 }
 
-function batch(services: unknown[]) {
-  return {
-    run,
-    batchId: 'us-east-1#1',
-    region: 'us-east-1',
-    regionServiceCount: 9,
-    services,
-    round: 1,
-    nextDelaySeconds: 20,
-    allDone: false,
-    requests: 3,
-  };
+function batch(services: Array<ReturnType<typeof tracked>>) {
+  return wireBatch(services as Parameters<typeof wireBatch>[0]);
 }
 
 /**
@@ -207,6 +197,7 @@ describe('following an execution', () => {
       batch([
         tracked('api-staging', 'DONE', 'RUNNING', {
           operationId: 'op-1',
+          fromStatus: 'PAUSED',
           polls: 3,
           result: result('api-staging', 'SUCCEEDED', {
             serviceArn: arnOf('api-staging'),

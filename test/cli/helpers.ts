@@ -3,6 +3,8 @@ import { createServer } from 'node:net';
 import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { vi } from 'vitest';
 import { main } from '../../cli/main';
+import type { BatchState, TrackedService } from '../../lib/batch';
+import { type BatchWire, encodeBatch } from '../../lib/batch-wire';
 import type { ExecutionReport } from '../../lib/contracts';
 
 /** What one in-process CLI run printed and returned. */
@@ -191,16 +193,18 @@ export function standInWorkflow(final: ExecutionReport): object {
     (s) => s.reason !== 'ALREADY_RUNNING' && s.reason !== 'ALREADY_PAUSED',
   );
   const decided = final.services.filter((s) => !batchServices.includes(s));
-  const tracked = (phase: string, status: string) =>
-    batchServices.map((s, i) => ({
-      arn: s.serviceArn,
-      name: s.serviceName,
-      phase,
-      status,
-      polls: phase === 'PENDING' ? 0 : 1,
-      notes: [],
-      ...(phase !== 'PENDING' ? { operationId: `op-${i + 1}` } : {}),
-    }));
+  const tracked = (phase: TrackedService['phase'], status: TrackedService['status']) =>
+    wireBatch(
+      batchServices.map((s, i) => ({
+        arn: s.serviceArn,
+        name: s.serviceName,
+        phase,
+        status,
+        polls: phase === 'PENDING' ? 0 : 1,
+        ...(phase !== 'PENDING' ? { operationId: `op-${i + 1}` } : {}),
+      })),
+      { batchId: 'b1' },
+    );
   return {
     Comment: 'Test stand-in for the App Runner Scheduler workflow (Pass/Fail states only)',
     StartAt: 'Plan the run',
@@ -210,15 +214,13 @@ export function standInWorkflow(final: ExecutionReport): object {
         Parameters: {
           run: { 'action.$': '$.action', 'requestedBy.$': '$.requestedBy' },
           outcomes: decided,
-          batches: [
-            { batchId: 'b1', services: tracked('PENDING', final.action === 'resume' ? 'PAUSED' : 'RUNNING') },
-          ],
+          batches: [tracked('PENDING', final.action === 'resume' ? 'PAUSED' : 'RUNNING')],
         },
         Next: 'Start the operations',
       },
       'Start the operations': {
         Type: 'Pass',
-        Result: { batchId: 'b1', services: tracked('IN_FLIGHT', 'OPERATION_IN_PROGRESS') },
+        Result: tracked('IN_FLIGHT', 'OPERATION_IN_PROGRESS'),
         Next: 'Report the outcomes',
       },
       'Report the outcomes': {
@@ -267,4 +269,41 @@ export function rejectingWorkflow(message: string): object {
       },
     },
   };
+}
+
+/** A batch as the Start/Check functions return it (the compact wire form), built from tracked services. */
+export function wireBatch(
+  services: Array<Partial<TrackedService> & Pick<TrackedService, 'arn' | 'name' | 'phase' | 'status'>>,
+  overrides: Partial<BatchState> = {},
+): BatchWire {
+  return encodeBatch({
+    run: {
+      action: 'resume',
+      dryRun: false,
+      reason: '',
+      requestedBy: 'user:alice',
+      scheduled: false,
+      startedAt: '2026-11-28T03:01:00.000Z',
+    },
+    batchId: 'us-east-1#1',
+    region: 'us-east-1',
+    regionServiceCount: 9,
+    settings: {
+      deadlineAt: Date.parse('2026-11-28T03:16:00Z'),
+      maxPolls: 400,
+      maxInFlight: 1000,
+      requestsPerSecond: 10,
+      pollWindowSeconds: 40,
+      pollIntervalSeconds: 3,
+      initialDelaySeconds: 20,
+      minDelaySeconds: 2,
+      maxDelaySeconds: 60,
+    },
+    round: 1,
+    nextDelaySeconds: 20,
+    allDone: false,
+    requests: 3,
+    ...overrides,
+    services: services.map((s) => ({ polls: 0, transientErrors: 0, notes: [], ...s })),
+  });
 }
