@@ -19,10 +19,10 @@ export function createBatchHandler(
     const appRunner = guarded(rt.appRunner, rt.clock, {
       requestsPerSecond: batch.settings.requestsPerSecond,
     });
-    const before = batch.services.filter((s) => s.phase === 'DONE').length;
+    const doneBefore = new Set(batch.services.filter((s) => s.result).map((s) => s.arn));
     const next = await advanceBatch(batch, mode, { appRunner, clock: rt.clock, log });
     for (const svc of next.services) {
-      if (svc.result && !batch.services.find((b) => b.arn === svc.arn)?.result) {
+      if (svc.result && !doneBefore.has(svc.arn)) {
         log.info('service finished', {
           serviceName: svc.name,
           serviceArn: svc.arn,
@@ -35,7 +35,7 @@ export function createBatchHandler(
     }
     log.info(`${mode} round done`, {
       round: next.round,
-      finished: next.services.filter((s) => s.phase === 'DONE').length - before,
+      finished: next.services.filter((s) => s.phase === 'DONE').length - doneBefore.size,
       open: next.services.filter((s) => s.phase !== 'DONE').length,
       nextDelaySeconds: next.nextDelaySeconds,
     });

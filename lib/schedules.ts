@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Cron } from 'croner';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
-import { ISO_DURATION, isoDurationSeconds } from './contracts';
+import { ISO_DURATION, isoDurationSeconds, MAX_LEASE_DAYS } from './contracts';
 import { wallClockFormat } from './wall-clock';
 
 /**
@@ -75,7 +75,7 @@ const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9-_]{3,39}$/;
 const SERVICE_ARN =
   /^arn:aws[a-z-]*:apprunner:[a-z0-9-]+:\d{12}:service\/[A-Za-z0-9][A-Za-z0-9-_]{3,39}\/[0-9a-f]{32}$/;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/;
-const MAX_KEEP_AWAKE_SECONDS = 31 * 24 * 3600;
+const MAX_KEEP_AWAKE_SECONDS = MAX_LEASE_DAYS * 86_400;
 
 const targetsSchema = z
   .strictObject({
@@ -239,7 +239,7 @@ export function validateSchedules(document: unknown): { schedules: Schedule[]; p
       if (value.keepAwakeFor !== undefined) {
         const seconds = isoDurationSeconds(value.keepAwakeFor);
         if (seconds <= 0 || seconds > MAX_KEEP_AWAKE_SECONDS)
-          report('keepAwakeFor', 'must be between 1 minute and 31 days');
+          report('keepAwakeFor', `must be between 1 minute and ${MAX_LEASE_DAYS} days`);
       }
     }
 

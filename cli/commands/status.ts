@@ -88,7 +88,7 @@ async function runStatus(opts: StatusOptions): Promise<number> {
       scheduleNote = `no ./${DEFAULT_SCHEDULES} here: pass --schedules <file> to see the next scheduled actions`;
 
     const region = await resolveRegion(opts.region);
-    const port = appRunner(region);
+    const port = appRunner();
     const now = Date.now();
     let lines: ServiceStatusLine[];
     try {

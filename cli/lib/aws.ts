@@ -47,9 +47,9 @@ export function cloudFormationClient(region: string): CloudFormationClient {
   return new CloudFormationClient({ region, maxAttempts: 3, requestHandler });
 }
 
-/** The App Runner port (the same SDK adapter the Lambdas use) for look-ups, plus raw clients for the rest. */
-export function appRunner(region: string): SdkAppRunner {
-  return new SdkAppRunner({ defaultRegion: region, maxAttempts: 3, requestTimeoutMs: 10_000 });
+/** The App Runner port (the same SDK adapter the Lambdas use); each call follows its ARN's or given region. */
+export function appRunner(): SdkAppRunner {
+  return new SdkAppRunner({ maxAttempts: 3, requestTimeoutMs: 10_000 });
 }
 
 export type { AppRunnerClient };

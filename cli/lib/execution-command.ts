@@ -121,7 +121,7 @@ export async function runExecutionCommand(
       region: () => resolveRegion(opts.region),
     });
     const region = await resolveRegion(opts.region, location.region);
-    const port = appRunner(region);
+    const port = appRunner();
     let services: ServiceInfo[];
     try {
       services = await resolveServices(port, region, refs);

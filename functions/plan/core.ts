@@ -67,13 +67,14 @@ export async function plan(event: PlanEvent, deps: PlanDeps): Promise<PlanResult
   let requests = 0;
   const appRunner = countingPort(deps.appRunner, () => requests++);
   const input = parseExecutionInput(event.input, { now: clock.now(), maxTargets: config.MAX_TARGETS });
+  const lease = leaseUntil(input, clock.now());
   const run: RunInfo = {
     action: input.action,
     dryRun: input.dryRun,
     reason: input.reason,
     requestedBy: input.requestedBy,
     scheduled: input.requestedBy.startsWith('schedule:'),
-    ...(leaseUntil(input, clock.now()) ? { keepAwakeUntil: leaseUntil(input, clock.now()) } : {}),
+    ...(lease ? { keepAwakeUntil: lease } : {}),
     startedAt: event.startTime ?? new Date(clock.now()).toISOString(),
     ...(event.executionId ? { executionId: event.executionId } : {}),
   };
@@ -237,6 +238,9 @@ export async function plan(event: PlanEvent, deps: PlanDeps): Promise<PlanResult
   };
 }
 
+/** See makeBatches: a region Plan did not list. */
+const UNKNOWN_REGION_SIZE = Number.MAX_SAFE_INTEGER;
+
 function makeBatches(
   run: RunInfo,
   services: TrackedService[],
@@ -280,7 +284,9 @@ function makeBatches(
     run,
     batchId: `${chunk.region}#${index + 1}`,
     region: chunk.region,
-    regionServiceCount: regionSizes.get(chunk.region) ?? chunk.services.length * 20,
+    // Unknown when Plan did not list the region (ARNs only): the batch then never sweeps it and
+    // describes its services one by one.
+    regionServiceCount: regionSizes.get(chunk.region) ?? UNKNOWN_REGION_SIZE,
     settings,
     services: chunk.services,
     round: 0,

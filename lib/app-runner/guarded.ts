@@ -9,8 +9,6 @@ export interface GuardOptions {
   attempts?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
-  /** Counts every request made (after the limiter), for the report and the benchmark. */
-  onRequest?: (operation: string) => void;
 }
 
 /**
@@ -26,7 +24,6 @@ export function guarded(port: AppRunnerPort, clock: Clock, options: GuardOptions
   async function run<T>(operation: string, fn: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       await limiter.acquire();
-      options.onRequest?.(operation);
       try {
         return await fn();
       } catch (error) {

@@ -6,7 +6,6 @@ import { SdkAppRunner } from './sdk';
 /** The App Runner adapter as the functions build it in Lambda: SDK client per region, traced. */
 export function lambdaAppRunner(config: Config): AppRunnerPort {
   return new SdkAppRunner({
-    defaultRegion: config.AWS_REGION,
     maxAttempts: config.APPRUNNER_SDK_MAX_ATTEMPTS,
     requestTimeoutMs: config.APPRUNNER_REQUEST_TIMEOUT_MS,
     instrument: (client) => tracer.captureAWSv3Client(client),

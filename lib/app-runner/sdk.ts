@@ -25,11 +25,9 @@ import {
 } from './port';
 
 export interface SdkAdapterOptions {
-  /** Region for name and tag look-ups; ARNs always use their own region. */
-  defaultRegion: string;
   /** SDK attempts per call (the SDK's own retry, real-time backoff). */
   maxAttempts?: number;
-  /** Fail a call whose response takes longer than this (the SDK only warns unless told to throw). */
+  /** Abort a call whose response takes longer than this (a per-call abort signal, any SDK version). */
   requestTimeoutMs?: number;
   /** Hook to instrument each client once (e.g. X-Ray through Powertools Tracer). */
   instrument?: (client: AppRunnerClient) => AppRunnerClient;
