@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import { SERVICE_STATUSES } from './app-runner/port';
 import type { BatchState } from './batch';
 import { type BatchWire, decodeBatch } from './batch-wire';
 import { ACTIONS, OUTCOMES } from './contracts';

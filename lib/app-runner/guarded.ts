@@ -21,7 +21,7 @@ export function guarded(port: AppRunnerPort, clock: Clock, options: GuardOptions
   const base = options.baseDelayMs ?? 500;
   const cap = options.maxDelayMs ?? 8000;
 
-  async function run<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+  async function run<T>(fn: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       await limiter.acquire();
       try {
@@ -35,12 +35,12 @@ export function guarded(port: AppRunnerPort, clock: Clock, options: GuardOptions
   }
 
   return {
-    listServicesPage: (region, token) => run('ListServices', () => port.listServicesPage(region, token)),
-    describeService: (arn) => run('DescribeService', () => port.describeService(arn)),
-    resumeService: (arn) => run('ResumeService', () => port.resumeService(arn)),
-    pauseService: (arn) => run('PauseService', () => port.pauseService(arn)),
-    listOperationsPage: (arn, token) => run('ListOperations', () => port.listOperationsPage(arn, token)),
-    listTags: (arn) => run('ListTagsForResource', () => port.listTags(arn)),
-    tagResource: (arn, tags) => run('TagResource', () => port.tagResource(arn, tags)),
+    listServicesPage: (region, token) => run(() => port.listServicesPage(region, token)),
+    describeService: (arn) => run(() => port.describeService(arn)),
+    resumeService: (arn) => run(() => port.resumeService(arn)),
+    pauseService: (arn) => run(() => port.pauseService(arn)),
+    listOperationsPage: (arn, token) => run(() => port.listOperationsPage(arn, token)),
+    listTags: (arn) => run(() => port.listTags(arn)),
+    tagResource: (arn, tags) => run(() => port.tagResource(arn, tags)),
   };
 }
