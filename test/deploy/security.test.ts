@@ -107,9 +107,14 @@ describe('security of the packaged stack', () => {
         expect([s.Resource].flat().map(reach), `${s.role} ${action}`).toEqual(['app-runner-services']);
       }
     }
+    // Only the two batch-engine roles may tag, and only the keep-awake lease.
     const tagging = statements.filter((s) => [s.Action].flat().includes('apprunner:TagResource'));
-    expect(tagging.map((s) => s.Condition)).toEqual([
-      { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['apprunner-scheduler:keep-awake-until'] } },
+    const leaseOnly = {
+      'ForAllValues:StringEquals': { 'aws:TagKeys': ['apprunner-scheduler:keep-awake-until'] },
+    };
+    expect(tagging.map((s) => [s.role, s.Condition]).sort()).toEqual([
+      ['CheckOperationsRole', leaseOnly],
+      ['StartOperationsRole', leaseOnly],
     ]);
   });
 
@@ -135,6 +140,7 @@ describe('security of the packaged stack', () => {
         role: 'SchedulerStateMachineRole',
         actions: [...LOG_DELIVERY, ...XRAY, 'xray:GetSamplingRules', 'xray:GetSamplingTargets'].sort(),
       },
+      { role: 'StartOperationsRole', actions: ['apprunner:ListServices'], condition: THIS_REGION_ONLY },
       { role: 'StartOperationsRole', actions: XRAY },
     ];
     expect(wide).toEqual(expected);
