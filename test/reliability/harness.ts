@@ -1,21 +1,10 @@
-import {
-  type Emulator,
-  type EmulatorCall,
-  type FaultSpec,
-  type FleetSpec,
-  type OperationSnapshot,
-  serviceIdFor,
-  startEmulator,
-} from '../../emulator/index';
-import { VirtualClock } from '../../lib/clock';
+import type { FaultSpec, FleetSpec } from '../../emulator/index';
 import type { ExecutionReport, ServiceResult } from '../../lib/contracts';
 import { metricSum } from '../../lib/local/capture';
-import { type LocalRunOptions, type LocalRunResult, runLocalExecution } from '../../lib/local/executor';
+import type { LocalRunOptions, LocalRunResult } from '../../lib/local/executor';
+import { startWorld as startSupportWorld, type World } from '../support/world';
 
-/** 2026-11-28T06:00:00Z: every row starts here, on one VirtualClock shared by the emulator and the runs. */
-export const T0 = Date.UTC(2026, 10, 28, 6, 0, 0);
-export const ACCOUNT = '123456789012';
-export const REGION = 'us-east-1';
+export { ACCOUNT, arnOf, REGION, T0, type World } from '../support/world';
 
 /**
  * Tunables of every row. The SDK's own retries back off in real time, so they are left to the workflow's
@@ -25,68 +14,9 @@ export const ROW_ENV: Record<string, string> = {
   APPRUNNER_SDK_MAX_ATTEMPTS: '1',
 };
 
-/** An emulator on a fresh VirtualClock; `run` starts executions against it on the same clock. */
-export interface World {
-  emulator: Emulator;
-  clock: VirtualClock;
-  /** Runs the real state machine and handlers against this world's emulator, on its clock. */
-  run(
-    input: unknown,
-    options?: Omit<LocalRunOptions, 'appRunnerEndpoint' | 'clock'>,
-  ): Promise<LocalRunResult>;
-  /** Calls the emulator answered, optionally one operation and/or one service (by name). */
-  calls(op?: string, serviceName?: string): EmulatorCall[];
-  /** Pause/Resume operations started during the row, oldest first (those the fleet began with excluded). */
-  operationsStarted(serviceName: string, type?: 'RESUME_SERVICE' | 'PAUSE_SERVICE'): OperationSnapshot[];
-  /** ResumeService/PauseService calls that App Runner accepted (HTTP 200), per service name. */
-  acceptedActions(op: 'ResumeService' | 'PauseService'): Record<string, number>;
-  stop(): Promise<void>;
-}
-
-export async function startWorld(fleet: FleetSpec, faults: FaultSpec[] = []): Promise<World> {
-  const clock = new VirtualClock(T0);
-  const emulator = await startEmulator({ fleet, clock });
-  for (const fault of faults) emulator.injectFault(fault);
-  const fromFleet = new Set(emulator.services().flatMap((s) => s.operations.map((o) => o.id)));
-  const nameOf = (c: EmulatorCall) => c.serviceArn?.split('/')[1];
-  return {
-    emulator,
-    clock,
-    run: (input, options = {}) =>
-      runLocalExecution(input, {
-        ...options,
-        env: { ...ROW_ENV, ...options.env },
-        appRunnerEndpoint: emulator.endpoint,
-        clock,
-      }),
-    calls: (op, serviceName) =>
-      emulator.calls.filter(
-        (c) => (op === undefined || c.op === op) && (serviceName === undefined || nameOf(c) === serviceName),
-      ),
-    operationsStarted: (serviceName, type) => {
-      const service = emulator.service(serviceName);
-      if (!service) throw new Error(`no service ${serviceName} in the fleet`);
-      return service.operations
-        .filter(
-          (o) =>
-            !fromFleet.has(o.id) &&
-            (type === undefined
-              ? o.type === 'RESUME_SERVICE' || o.type === 'PAUSE_SERVICE'
-              : o.type === type),
-        )
-        .sort((a, b) => a.startedAt - b.startedAt);
-    },
-    acceptedActions: (op) => {
-      const counts: Record<string, number> = {};
-      for (const c of emulator.calls) {
-        if (c.op !== op || c.httpStatus !== 200) continue;
-        const name = nameOf(c) ?? '?';
-        counts[name] = (counts[name] ?? 0) + 1;
-      }
-      return counts;
-    },
-    stop: () => emulator.stop(),
-  };
+/** A world whose runs use the rows' tunables ({@link ROW_ENV}) unless a row overrides them. */
+export function startWorld(fleet: FleetSpec, faults: FaultSpec[] = []): Promise<World> {
+  return startSupportWorld(fleet, faults, ROW_ENV);
 }
 
 /** Runs one execution in a fresh world and stops the emulator afterwards. */
@@ -138,11 +68,6 @@ export function expectedMetrics(report: ExecutionReport | undefined): Record<str
     ServicesFailed: s?.failed ?? -1,
     ServicesTimedOut: s?.timedOut ?? -1,
   };
-}
-
-/** The ARN the emulator gives a fleet service of this name. */
-export function arnOf(name: string): string {
-  return `arn:aws:apprunner:${REGION}:${ACCOUNT}:service/${name}/${serviceIdFor(ACCOUNT, REGION, name)}`;
 }
 
 /** An error the state machine's Retry lists match by name, as Lambda or Step Functions would raise it. */

@@ -1,22 +1,12 @@
-import {
-  type Emulator,
-  type EmulatorCall,
-  type FaultSpec,
-  type FleetSpec,
-  type ServiceSnapshot,
-  serviceIdFor,
-  startEmulator,
-} from '../../emulator/index';
+import type { Emulator, EmulatorCall, FaultSpec, FleetSpec, ServiceSnapshot } from '../../emulator/index';
 import type { AlertPublisher } from '../../lib/alerts';
-import { VirtualClock } from '../../lib/clock';
+import type { VirtualClock } from '../../lib/clock';
 import type { ServiceResult } from '../../lib/contracts';
 import { metricSum, metricValues } from '../../lib/local/capture';
-import { type LocalRunResult, runLocalExecution } from '../../lib/local/executor';
+import type { LocalRunResult } from '../../lib/local/executor';
+import { startWorld, T0 } from '../support/world';
 
-/** 2026-11-28T06:00:00Z: every scenario starts here on a VirtualClock shared by emulator and workflow. */
-export const T0 = Date.UTC(2026, 10, 28, 6, 0, 0);
-export const ACCOUNT = '123456789012';
-export const REGION = 'us-east-1';
+export { ACCOUNT, arnOf, REGION, T0 } from '../support/world';
 
 /** The App Runner calls that change something. */
 export const MUTATING_OPS = ['ResumeService', 'PauseService', 'TagResource', 'UntagResource'] as const;
@@ -53,20 +43,17 @@ export interface ScenarioRun {
  * real handlers, stops the emulator, and returns the result with a few lookup helpers.
  */
 export async function runScenario(scenario: Scenario): Promise<ScenarioRun> {
-  const clock = new VirtualClock(T0);
-  const emulator = await startEmulator({ fleet: scenario.fleet, clock });
+  const world = await startWorld(scenario.fleet, scenario.faults);
+  const { emulator, clock } = world;
   let result: LocalRunResult;
   const realStart = performance.now();
   try {
-    for (const fault of scenario.faults ?? []) emulator.injectFault(fault);
-    result = await runLocalExecution(scenario.input, {
-      appRunnerEndpoint: emulator.endpoint,
-      clock,
+    result = await world.run(scenario.input, {
       env: scenario.env ?? {},
       ...(scenario.alerts ? { alerts: scenario.alerts } : {}),
     });
   } finally {
-    await emulator.stop();
+    await world.stop();
   }
   const realMs = performance.now() - realStart;
   const action = (scenario.input as { action?: string }).action ?? '';
@@ -87,21 +74,10 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioRun> {
       if (!snapshot) throw new Error(`no service ${name} in the fleet`);
       return snapshot;
     },
-    calls(op, serviceName) {
-      return emulator.calls.filter(
-        (c) =>
-          (op === undefined || c.op === op) &&
-          (serviceName === undefined || c.serviceArn?.split('/')[1] === serviceName),
-      );
-    },
+    calls: world.calls,
     metric: (name) => metricSum(result.captured.emf, name, { Action: action }),
     metricValues: (name) => metricValues(result.captured.emf, name),
   };
-}
-
-/** The ARN the emulator gives a fleet service of this name (or, with `id`, an ARN that need not exist). */
-export function arnOf(name: string, id = serviceIdFor(ACCOUNT, REGION, name)): string {
-  return `arn:aws:apprunner:${REGION}:${ACCOUNT}:service/${name}/${id}`;
 }
 
 /** The report's outcome counts as the summary metrics should show them. */
