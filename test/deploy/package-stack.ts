@@ -118,3 +118,21 @@ async function packageOnce(opts: { schedulesFile?: string }): Promise<PackageRes
 export function resourcesOfType(template: CfnTemplate, type: string): Record<string, CfnResource> {
   return Object.fromEntries(Object.entries(template.Resources).filter(([, r]) => r.Type === type));
 }
+
+/** An IAM policy statement as the template holds it. */
+export interface Statement {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+  Principal?: unknown;
+}
+
+/** The App Runner services of the stack's own account and region. */
+export const SERVICE_ARNS = {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not a JS template.
+  'Fn::Sub': 'arn:${AWS::Partition}:apprunner:${AWS::Region}:${AWS::AccountId}:service/*',
+};
+/** The condition that pins ListServices (no resource-level permissions) to the stack's region. */
+export const THIS_REGION_ONLY = { StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } } };

@@ -10,21 +10,11 @@ import {
   packageStack,
   removePackage,
   resourcesOfType,
+  SERVICE_ARNS,
+  type Statement,
+  THIS_REGION_ONLY,
 } from './package-stack';
 
-interface Statement {
-  Sid?: string;
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: unknown;
-  Principal?: unknown;
-}
-
-const APP_RUNNER_SERVICES_HERE = {
-  'Fn::Sub': 'arn:${AWS::Partition}:apprunner:${AWS::Region}:${AWS::AccountId}:service/*',
-};
-const THIS_REGION_ONLY = { StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } } };
 const XRAY = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
 const LOG_DELIVERY = [
   'logs:CreateLogDelivery',
@@ -72,7 +62,7 @@ function ownResource(value: unknown): string | undefined {
  */
 function reach(resource: unknown): 'any' | 'app-runner-services' | 'own' | 'unknown' {
   if (resource === '*') return 'any';
-  if (JSON.stringify(resource) === JSON.stringify(APP_RUNNER_SERVICES_HERE)) return 'app-runner-services';
+  if (JSON.stringify(resource) === JSON.stringify(SERVICE_ARNS)) return 'app-runner-services';
   if (ownResource(resource)) return 'own';
   const sub = (resource as { 'Fn::Sub'?: [string, Record<string, unknown>] })['Fn::Sub'];
   if (Array.isArray(sub)) {

@@ -16,23 +16,13 @@ import {
   REPO,
   removePackage,
   resourcesOfType,
+  SERVICE_ARNS,
+  type Statement,
+  THIS_REGION_ONLY,
 } from './package-stack';
 
 const run = promisify(execFile);
 
-interface Statement {
-  Sid?: string;
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: unknown;
-  Principal?: unknown;
-}
-
-const SERVICE_ARNS = {
-  'Fn::Sub': 'arn:${AWS::Partition}:apprunner:${AWS::Region}:${AWS::AccountId}:service/*',
-};
-const THIS_REGION_ONLY = { StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } } };
 const FUNCTIONS = {
   PlanLambdaFunction: { role: 'PlanRole', timeout: 300, handler: 'functions/plan/handler.handler' },
   StartOperationsLambdaFunction: {
