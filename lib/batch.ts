@@ -164,36 +164,32 @@ function refreshPeriod(s: BatchState, now: number): number {
   return Math.max(s.settings.pollIntervalSeconds * 1000, budgetMs);
 }
 
-/** When the next poll round is worth doing: the next refresh slot, once some operation is due. */
-function nextPollAt(s: BatchState, lastRefresh: number, now: number): number {
+/**
+ * When the batch next has something to do: now if a service waits for another operation or may start;
+ * otherwise when the oldest operation becomes worth polling (no sooner than `initialDelaySeconds` old).
+ * A pending service at the in-flight limit is not due: it waits for an operation to end.
+ */
+function earliestDue(s: BatchState, now: number): number {
   const young = s.settings.initialDelaySeconds * 1000;
-  let earliestDue = Number.POSITIVE_INFINITY;
+  let due = canStartMore(s) ? now : Number.POSITIVE_INFINITY;
   for (const svc of s.services) {
-    if (svc.phase === 'WAITING') earliestDue = now;
-    else if (svc.phase === 'IN_FLIGHT') {
-      earliestDue = Math.min(earliestDue, (svc.operationStartedAt ?? now) + young);
-    }
+    if (svc.phase === 'WAITING') due = Math.min(due, now);
+    else if (svc.phase === 'IN_FLIGHT') due = Math.min(due, (svc.operationStartedAt ?? now) + young);
   }
-  // A pending service is due only if it may start now; at the in-flight limit it waits for an operation
-  // to end (else this loop would wake every millisecond until the oldest operation is due).
-  if (canStartMore(s)) earliestDue = Math.min(earliestDue, now);
-  return Math.max(earliestDue, lastRefresh + refreshPeriod(s, Math.max(now, earliestDue)));
+  return due;
 }
 
-/** Seconds to wait before the next check: long while operations cannot be done yet, short after. */
+/** When the next in-function poll round is worth doing: something is due, and the budget allows a round. */
+function nextPollAt(s: BatchState, lastRefresh: number, now: number): number {
+  const due = earliestDue(s, now);
+  return Math.max(due, lastRefresh + refreshPeriod(s, Math.max(now, due)));
+}
+
+/** Seconds the Wait state sleeps before the next check: until something is due, within the bounds. */
 export function nextDelay(s: BatchState, now: number): number {
-  const { initialDelaySeconds, minDelaySeconds, maxDelaySeconds } = s.settings;
-  const open = s.services.filter((svc) => svc.phase !== 'DONE');
-  let delay = maxDelaySeconds;
-  for (const svc of open) {
-    if (svc.phase === 'IN_FLIGHT' && svc.operationStartedAt !== undefined) {
-      // An operation is not expected to end before initialDelaySeconds; until then there is no use asking.
-      const earliest = svc.operationStartedAt + initialDelaySeconds * 1000;
-      delay = Math.min(delay, Math.ceil((earliest - now) / 1000));
-    } else {
-      delay = Math.min(delay, minDelaySeconds);
-    }
-  }
+  const { minDelaySeconds, maxDelaySeconds } = s.settings;
+  const due = earliestDue(s, now);
+  let delay = Number.isFinite(due) ? Math.ceil((due - now) / 1000) : maxDelaySeconds;
   // Never sleep past the deadline by more than the minimum delay: the deadline must be observed.
   const toDeadline = Math.ceil((s.settings.deadlineAt - now) / 1000);
   delay = Math.min(delay, Math.max(minDelaySeconds, toDeadline));
