@@ -6,6 +6,7 @@ import { main } from '../../cli/main';
 import type { BatchState, TrackedService } from '../../lib/batch';
 import { type BatchWire, encodeBatch } from '../../lib/batch-wire';
 import type { ExecutionReport } from '../../lib/contracts';
+import { batchState } from '../support/batch';
 
 /** What one in-process CLI run printed and returned. */
 export interface CliRun {
@@ -276,34 +277,13 @@ export function wireBatch(
   services: Array<Partial<TrackedService> & Pick<TrackedService, 'arn' | 'name' | 'phase' | 'status'>>,
   overrides: Partial<BatchState> = {},
 ): BatchWire {
-  return encodeBatch({
-    run: {
-      action: 'resume',
-      dryRun: false,
-      reason: '',
-      requestedBy: 'user:alice',
-      scheduled: false,
-      startedAt: '2026-11-28T03:01:00.000Z',
-    },
-    batchId: 'us-east-1#1',
-    region: 'us-east-1',
-    regionServiceCount: 9,
-    settings: {
-      deadlineAt: Date.parse('2026-11-28T03:16:00Z'),
-      maxPolls: 400,
-      maxInFlight: 1000,
-      requestsPerSecond: 10,
-      pollWindowSeconds: 40,
-      pollIntervalSeconds: 3,
-      initialDelaySeconds: 20,
-      minDelaySeconds: 2,
-      maxDelaySeconds: 60,
-    },
-    round: 1,
-    nextDelaySeconds: 20,
-    allDone: false,
-    requests: 3,
-    ...overrides,
-    services: services.map((s) => ({ polls: 0, transientErrors: 0, notes: [], ...s })),
-  });
+  return encodeBatch(
+    batchState(services, {
+      now: Date.parse('2026-11-28T03:01:00Z'),
+      regionServiceCount: 9,
+      nextDelaySeconds: 20,
+      requests: 3,
+      ...overrides,
+    }),
+  );
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AppRunnerPort, ServiceInfo } from '../../lib/app-runner/port';
-import { advanceBatch, type BatchState, WORK_MARGIN_SECONDS } from '../../lib/batch';
+import { advanceBatch, WORK_MARGIN_SECONDS } from '../../lib/batch';
 import { VirtualClock } from '../../lib/clock';
+import { batchState } from '../support/batch';
 
 const START = Date.UTC(2026, 10, 30, 6, 0, 0);
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
@@ -28,46 +29,13 @@ describe('the time one Check may take', () => {
   it('stops polling at the poll window plus the work margin however slow App Runner answers', async () => {
     // Prepare: 100 operations in flight, old enough to poll, one DescribeService each (no region count known)
     const clock = new VirtualClock(START);
-    const services = Array.from({ length: 100 }, (_, i) => ({
-      arn: `arn:aws:apprunner:us-east-1:123456789012:service/svc-${String(i).padStart(4, '0')}/${'c'.repeat(32)}`,
-      name: `svc-${String(i).padStart(4, '0')}`,
-      phase: 'IN_FLIGHT' as const,
-      status: 'OPERATION_IN_PROGRESS' as const,
-      operationId: '00000000-0000-4000-8000-000000000000',
-      operationStartedAt: START - 60_000,
-      polls: 0,
-      transientErrors: 0,
-      notes: [],
-    }));
-    const batch: BatchState = {
-      run: {
-        action: 'resume',
-        dryRun: false,
-        reason: '',
-        requestedBy: 'user:x',
-        scheduled: false,
-        startedAt: new Date(START).toISOString(),
-      },
-      batchId: 'us-east-1#1',
-      region: 'us-east-1',
-      regionServiceCount: 100_000,
-      settings: {
-        deadlineAt: START + 900_000,
-        maxPolls: 400,
-        maxInFlight: 1000,
-        requestsPerSecond: 1000,
-        pollWindowSeconds: 40,
-        pollIntervalSeconds: 3,
-        initialDelaySeconds: 20,
-        minDelaySeconds: 2,
-        maxDelaySeconds: 60,
-      },
-      services,
-      round: 1,
-      nextDelaySeconds: 0,
-      allDone: false,
-      requests: 0,
-    };
+    const batch = batchState(
+      Array.from({ length: 100 }, () => ({
+        operationId: '00000000-0000-4000-8000-000000000000',
+        operationStartedAt: START - 60_000,
+      })),
+      { now: START, regionServiceCount: 100_000, settings: { requestsPerSecond: 1000 } },
+    );
 
     // Act
     const next = await clock.run(() =>

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { BatchState, TrackedService } from '../../lib/batch';
 import { decodeBatch, encodeBatch } from '../../lib/batch-wire';
+import { batchState } from '../support/batch';
 
 const statuses = [
   'RUNNING',
@@ -66,35 +67,7 @@ const tracked: fc.Arbitrary<TrackedService> = fc
   });
 
 function batchOf(services: TrackedService[]): BatchState {
-  return {
-    run: {
-      action: 'resume',
-      dryRun: false,
-      reason: '',
-      requestedBy: 'schedule:x',
-      scheduled: true,
-      startedAt: '2026-11-30T06:00:00.000Z',
-    },
-    batchId: 'us-east-1#1',
-    region: 'us-east-1',
-    regionServiceCount: services.length,
-    settings: {
-      deadlineAt: 1.8e12,
-      maxPolls: 400,
-      maxInFlight: 100,
-      requestsPerSecond: 10,
-      pollWindowSeconds: 40,
-      pollIntervalSeconds: 3,
-      initialDelaySeconds: 20,
-      minDelaySeconds: 2,
-      maxDelaySeconds: 60,
-    },
-    services,
-    round: 3,
-    nextDelaySeconds: 5,
-    allDone: false,
-    requests: 42,
-  };
+  return batchState(services, { round: 3, nextDelaySeconds: 5, requests: 42 });
 }
 
 describe('the compact wire form of a batch', () => {

@@ -7,49 +7,12 @@ import {
   type Phase,
   type TrackedService,
 } from '../../lib/batch';
+import { batchState } from '../support/batch';
 
 const NOW = Date.UTC(2026, 10, 28, 6, 0, 0);
 
 function batch(settings: Partial<BatchSettings>, services: Array<Partial<TrackedService>>): BatchState {
-  return {
-    run: {
-      action: 'resume',
-      dryRun: false,
-      reason: '',
-      requestedBy: 'test',
-      scheduled: false,
-      startedAt: new Date(NOW).toISOString(),
-    },
-    batchId: 'us-east-1#1',
-    region: 'us-east-1',
-    regionServiceCount: services.length,
-    settings: {
-      deadlineAt: NOW + 900_000,
-      maxPolls: 200,
-      maxInFlight: 25,
-      requestsPerSecond: 10,
-      pollWindowSeconds: 40,
-      pollIntervalSeconds: 3,
-      initialDelaySeconds: 20,
-      minDelaySeconds: 2,
-      maxDelaySeconds: 60,
-      ...settings,
-    },
-    services: services.map((svc, i) => ({
-      arn: `arn:aws:apprunner:us-east-1:123456789012:service/svc-${i}/0123456789abcdef0123456789abcdef`,
-      name: `svc-${i}`,
-      phase: 'IN_FLIGHT',
-      status: 'OPERATION_IN_PROGRESS',
-      polls: 0,
-      transientErrors: 0,
-      notes: [],
-      ...svc,
-    })),
-    round: 1,
-    nextDelaySeconds: 0,
-    allDone: false,
-    requests: 0,
-  };
+  return batchState(services, { now: NOW, settings });
 }
 
 describe('nextDelay', () => {
