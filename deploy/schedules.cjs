@@ -23,8 +23,8 @@ const RETRY_POLICY = { MaximumEventAgeInSeconds: 900, MaximumRetryAttempts: 10 }
 /** @param {{ resolveVariable: (v: string) => Promise<unknown> }} context */
 module.exports = async ({ resolveVariable }) => {
   const { tsImport } = await import('tsx/esm/api');
-  const lib = await tsImport('../lib/schedules.ts', __filename);
-  const contracts = await tsImport('../lib/contracts.ts', __filename);
+  const lib = await tsImport('../lib/schedules/schedules.ts', __filename);
+  const contracts = await tsImport('../lib/contract/execution-input.ts', __filename);
 
   const serviceDir = path.resolve(__dirname, '..');
   const configured = await resolveVariable('self:custom.schedulesFile');

@@ -1,4 +1,4 @@
-import type { Clock } from '../lib/clock';
+import type { Clock } from '../lib/runtime/clock';
 import type { FaultSpec } from './fleet';
 
 /** A small seeded PRNG (mulberry32): fault rates and generated fleets are reproducible run to run. */

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { type Clock, systemClock } from '../lib/clock';
+import { type Clock, systemClock } from '../lib/runtime/clock';
 import {
   type EmulatorBehaviour,
   type FaultSpec,

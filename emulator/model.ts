@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Clock } from '../lib/clock';
+import type { Clock } from '../lib/runtime/clock';
 import { AppRunnerApiError, invalidState, notFound } from './errors';
 import { FaultInjector, type OperationFault, seededRandom, TokenBucket } from './faults';
 import {

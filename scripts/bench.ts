@@ -5,16 +5,16 @@
  * Wait→Check→Choice loop, no in-function polling) on the same operations. Prints one table, then bundle
  * sizes and import times per function, and writes the figures as JSON.
  */
-import '../lib/polyfills';
+import '../lib/runtime/polyfills';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { REPO_ROOT } from '../cli/local/definition';
+import { type LocalRunResult, runLocalExecution } from '../cli/local/executor';
 import { startEmulator } from '../emulator/index';
-import { VirtualClock } from '../lib/clock';
-import { REPO_ROOT } from '../lib/local/definition';
-import { type LocalRunResult, runLocalExecution } from '../lib/local/executor';
+import { VirtualClock } from '../lib/runtime/clock';
 
 // The AWS SDK warns on Node 20 at every client creation; the figures are what matter here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

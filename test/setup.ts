@@ -1,4 +1,4 @@
-import '../lib/polyfills';
+import '../lib/runtime/polyfills';
 import fc from 'fast-check';
 
 // Property tests run with a fixed seed so that CI is repeatable; FC_SEED=random (or a number) explores more.

@@ -5,7 +5,7 @@ import {
   SAMPLE_FLEET_PATH,
   startEmulator,
 } from '../../emulator/index';
-import { ExitCode } from '../main';
+import { ExitCode } from '../exit-codes';
 
 export interface EmulatorCommandOptions {
   port: number;

@@ -2,12 +2,12 @@ import { userInfo } from 'node:os';
 import { type Command, Option } from 'commander';
 import { parseFault } from '../../emulator/fleet';
 import { type Emulator, SAMPLE_FLEET_PATH, startEmulator } from '../../emulator/index';
-import { type Clock, systemClock, VirtualClock } from '../../lib/clock';
-import { writeOut } from '../../lib/local/capture';
-import { type LocalRunResult, type ProgressEvent, runLocalExecution } from '../../lib/local/executor';
+import { type Clock, systemClock, VirtualClock } from '../../lib/runtime/clock';
+import { ExitCode } from '../exit-codes';
 import { parseKeyValue, parseUntil, UsageError } from '../lib/args';
 import { clockTime, renderReport } from '../lib/format';
-import { ExitCode } from '../main';
+import { writeOut } from '../local/capture';
+import { type LocalRunResult, type ProgressEvent, runLocalExecution } from '../local/executor';
 
 interface RunOptions {
   action: 'resume' | 'pause';

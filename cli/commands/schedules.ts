@@ -1,11 +1,16 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { loadSchedules, nextFireTimes, type Schedule, SchedulesFileError } from '../../lib/schedules';
+import {
+  loadSchedules,
+  nextFireTimes,
+  type Schedule,
+  SchedulesFileError,
+} from '../../lib/schedules/schedules';
+import { ExitCode } from '../exit-codes';
 import { UsageError } from '../lib/args';
 import { reportError } from '../lib/errors';
 import { table } from '../lib/format';
 import { io } from '../lib/io';
 import { formatLocal, formatUtc, parseIsoInstant } from '../lib/time';
-import { ExitCode } from '../main';
 
 interface SchedulesOptions {
   file: string;

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { ServiceInfo } from '../../lib/app-runner/port';
-import { LEASE_TAG } from '../../lib/contracts';
-import { isOptedOut, readLease } from '../../lib/decide';
-import { nextFireTimes, type Schedule } from '../../lib/schedules';
+import { isOptedOut, LEASE_TAG, readLease } from '../../lib/contract/tags';
+import { nextFireTimes, type Schedule } from '../../lib/schedules/schedules';
+import { ExitCode } from '../exit-codes';
 import { parseKeyValue } from '../lib/args';
 import { appRunner, resolveRegion } from '../lib/aws';
 import { fromAwsError, reportError } from '../lib/errors';
@@ -11,7 +11,6 @@ import { table } from '../lib/format';
 import { io } from '../lib/io';
 import { appRunnerSite, listServices } from '../lib/resolve';
 import { formatLocal, formatUtc, relative } from '../lib/time';
-import { ExitCode } from '../main';
 import { readSchedules } from './schedules';
 
 interface StatusOptions {

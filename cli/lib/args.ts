@@ -1,4 +1,4 @@
-import { wallClockFormat } from '../../lib/wall-clock';
+import { wallClockFormat } from '../../lib/schedules/wall-clock';
 /** A mistake in how the CLI was called: printed without a stack trace, exit code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';

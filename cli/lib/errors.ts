@@ -1,6 +1,6 @@
 import { AppRunnerCallError } from '../../lib/app-runner/port';
-import { InvalidInputError } from '../../lib/errors';
-import { ExitCode } from '../main';
+import { InvalidInputError } from '../../lib/runtime/errors';
+import { ExitCode } from '../exit-codes';
 import { UsageError } from './args';
 
 /**

@@ -1,16 +1,10 @@
 import { UntagResourceCommand } from '@aws-sdk/client-apprunner';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { ServiceInfo } from '../../lib/app-runner/port';
-import {
-  ABSOLUTE_MAX_TARGETS,
-  type Action,
-  LEASE_TAG,
-  OPT_OUT_TAG,
-  parseExecutionInput,
-} from '../../lib/contracts';
-import { isOptedOut, readLease } from '../../lib/decide';
-import { InvalidInputError } from '../../lib/errors';
-import { ExitCode } from '../main';
+import { ABSOLUTE_MAX_TARGETS, type Action, parseExecutionInput } from '../../lib/contract/execution-input';
+import { isOptedOut, LEASE_TAG, OPT_OUT_TAG, readLease } from '../../lib/contract/tags';
+import { InvalidInputError } from '../../lib/runtime/errors';
+import { ExitCode } from '../exit-codes';
 import { parseDuration, parseUntil, UsageError } from './args';
 import { appRunner, consoleUrl, defaultRequester, resolveRegion, sfnClient } from './aws';
 import { CliError, fromAwsError, reportError } from './errors';

@@ -1,4 +1,4 @@
-import type { ExecutionReport, ServiceResult } from '../../lib/contracts';
+import type { ExecutionReport, ServiceResult } from '../../lib/contract/execution-result';
 
 /** Renders rows as an aligned plain-text table (no colours: output is often pasted into tickets). */
 export function table(headers: string[], rows: string[][]): string {

@@ -1,6 +1,6 @@
-import type { ExecutionReport } from '../../lib/contracts';
-import { ErrorNames } from '../../lib/errors';
-import { ExitCode } from '../main';
+import type { ExecutionReport } from '../../lib/contract/execution-result';
+import { ErrorNames } from '../../lib/runtime/errors';
+import { ExitCode } from '../exit-codes';
 import { consoleUrl } from './aws';
 import { renderReport } from './format';
 import { causeText } from './progress';

@@ -1,5 +1,5 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { decodeBatch, isBatchPayload } from '../../lib/batch-wire';
+import { decodeBatch, isBatchPayload } from '../../lib/workflow/wire';
 import { clockTime } from './format';
 
 /**

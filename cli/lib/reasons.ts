@@ -1,4 +1,4 @@
-import type { OutcomeReason } from '../../lib/contracts';
+import type { OutcomeReason } from '../../lib/contract/execution-result';
 
 /**
  * What each outcome reason means to the person on call, and what to do. Kept in step with

@@ -1,7 +1,7 @@
+import { parseServiceArn, SERVICE_NAME_PATTERN } from '../../lib/app-runner/arn';
 import { listAllServices, type ServiceInfo } from '../../lib/app-runner/port';
 import type { SdkAppRunner } from '../../lib/app-runner/sdk';
-import { parseServiceArn, SERVICE_NAME_PATTERN } from '../../lib/arn';
-import { ExitCode } from '../main';
+import { ExitCode } from '../exit-codes';
 import { UsageError } from './args';
 import { CliError, fromAwsError } from './errors';
 

@@ -7,7 +7,7 @@ import {
   type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { ExitCode } from '../main';
+import { ExitCode } from '../exit-codes';
 import { CliError, fromAwsError } from './errors';
 import { type ProgressLine, ProgressTracker } from './progress';
 import type { StateMachineLocation } from './state-machine';

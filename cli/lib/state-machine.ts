@@ -1,5 +1,5 @@
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { ExitCode } from '../main';
+import { ExitCode } from '../exit-codes';
 import { UsageError } from './args';
 import { cloudFormationClient } from './aws';
 import { CliError, fromAwsError, isMissingCredentials, isMissingRegion } from './errors';

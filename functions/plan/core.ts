@@ -1,3 +1,4 @@
+import { regionOfArn } from '../../lib/app-runner/arn';
 import {
   AppRunnerCallError,
   type AppRunnerPort,
@@ -5,27 +6,26 @@ import {
   listAllServices,
   type ServiceInfo,
 } from '../../lib/app-runner/port';
-import { regionOfArn } from '../../lib/arn';
-import type { BatchSettings, BatchState, TrackedService } from '../../lib/batch';
-import { type BatchWire, encodeBatch } from '../../lib/batch-wire';
-import type { Clock } from '../../lib/clock';
-import type { Config } from '../../lib/config';
 import {
   type ExecutionInput,
   isoDurationSeconds,
   parseExecutionInput,
-  type RunInfo,
-  type ServiceResult,
-} from '../../lib/contracts';
-import { decide } from '../../lib/decide';
+} from '../../lib/contract/execution-input';
+import type { ServiceResult } from '../../lib/contract/execution-result';
+import type { Clock } from '../../lib/runtime/clock';
+import type { Config } from '../../lib/runtime/config';
 import {
   AppRunnerRequestFailedError,
   AppRunnerUnavailableError,
   describeError,
   InvalidInputError,
-} from '../../lib/errors';
-import { minDelayWithinBudget } from '../../lib/history-budget';
-import type { Log } from '../../lib/powertools';
+} from '../../lib/runtime/errors';
+import type { Log } from '../../lib/runtime/powertools';
+import { decide } from '../../lib/workflow/decide';
+import type { RunInfo } from '../../lib/workflow/run';
+import { type BatchWire, encodeBatch } from '../../lib/workflow/wire';
+import type { BatchSettings, BatchState, TrackedService } from '../operations/engine';
+import { minDelayWithinBudget } from './history-budget';
 
 /** What the state machine hands to Plan: the execution input plus facts from the context object. */
 export interface PlanEvent {

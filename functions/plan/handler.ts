@@ -1,7 +1,7 @@
 import { guarded } from '../../lib/app-runner/guarded';
 import { lambdaAppRunner } from '../../lib/app-runner/lambda';
-import { makeHandler } from '../../lib/handler';
-import { lambdaRuntime, type RuntimeSource } from '../../lib/runtime';
+import { makeHandler } from '../../lib/runtime/handler';
+import { lambdaRuntime, type RuntimeSource } from '../../lib/runtime/runtime';
 import { type PlanEvent, type PlanResult, plan } from './core';
 
 /** Plan: validate the execution input, resolve the targets, decide per service. */

@@ -1,10 +1,11 @@
 import type { AlertPublisher } from '../../lib/alerts';
-import type { BatchState } from '../../lib/batch';
-import type { Clock } from '../../lib/clock';
-import type { Config } from '../../lib/config';
-import type { ExecutionReport, RunInfo, RunSummary, ServiceResult } from '../../lib/contracts';
-import { describeError } from '../../lib/errors';
-import type { Log } from '../../lib/powertools';
+import type { ExecutionReport, RunSummary, ServiceResult } from '../../lib/contract/execution-result';
+import type { Clock } from '../../lib/runtime/clock';
+import type { Config } from '../../lib/runtime/config';
+import { describeError } from '../../lib/runtime/errors';
+import type { Log } from '../../lib/runtime/powertools';
+import type { RunInfo } from '../../lib/workflow/run';
+import type { BatchState } from '../operations/engine';
 
 /** A batch as the Map returns it: its final state, or the state it had when a step failed for good. */
 export type BatchOutcome = BatchState & { failure?: { Error?: string; Cause?: string } };

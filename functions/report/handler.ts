@@ -1,9 +1,9 @@
 import { SnsAlertPublisher } from '../../lib/alerts';
-import { type BatchWire, decodeBatch } from '../../lib/batch-wire';
-import type { ExecutionReport } from '../../lib/contracts';
-import { makeHandler } from '../../lib/handler';
-import { parsePayload, ReportEventSchema } from '../../lib/payloads';
-import { lambdaRuntime, type RuntimeSource } from '../../lib/runtime';
+import type { ExecutionReport } from '../../lib/contract/execution-result';
+import { makeHandler } from '../../lib/runtime/handler';
+import { lambdaRuntime, type RuntimeSource } from '../../lib/runtime/runtime';
+import { parsePayload, ReportEventSchema } from '../../lib/workflow/step-payloads';
+import { type BatchWire, decodeBatch } from '../../lib/workflow/wire';
 import { type BatchOutcome, buildReport, type ReportEvent } from './core';
 
 /** Report: the final report, metrics (EMF) and the alert. */

@@ -1,5 +1,5 @@
-import type { Clock } from '../clock';
-import { RateLimiter } from '../rate-limiter';
+import type { Clock } from '../runtime/clock';
+import { RateLimiter } from '../runtime/rate-limiter';
 import { AppRunnerCallError, type AppRunnerPort } from './port';
 
 export interface GuardOptions {

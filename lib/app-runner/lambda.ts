@@ -1,5 +1,5 @@
-import type { Config } from '../config';
-import { tracer } from '../powertools';
+import type { Config } from '../runtime/config';
+import { tracer } from '../runtime/powertools';
 import type { AppRunnerPort } from './port';
 import { SdkAppRunner } from './sdk';
 

@@ -10,7 +10,7 @@ import {
   type ServiceSummary,
   TagResourceCommand,
 } from '@aws-sdk/client-apprunner';
-import { regionOfArn } from '../arn';
+import { regionOfArn } from './arn';
 import {
   AppRunnerCallError,
   type AppRunnerErrorKind,

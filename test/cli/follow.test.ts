@@ -11,7 +11,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, SAMPLE_FLEET_PATH, startEmulator } from '../../emulator/index';
-import type { ExecutionReport } from '../../lib/contracts';
+import type { ExecutionReport } from '../../lib/contract/execution-result';
 import { report, result, runCli, wireBatch } from './helpers';
 
 // The follow loop: a scripted Step Functions history (as the deployed workflow writes it) fed through

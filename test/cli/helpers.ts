@@ -3,9 +3,9 @@ import { createServer } from 'node:net';
 import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { vi } from 'vitest';
 import { main } from '../../cli/main';
-import type { BatchState, TrackedService } from '../../lib/batch';
-import { type BatchWire, encodeBatch } from '../../lib/batch-wire';
-import type { ExecutionReport } from '../../lib/contracts';
+import type { BatchState, TrackedService } from '../../functions/operations/engine';
+import type { ExecutionReport } from '../../lib/contract/execution-result';
+import { type BatchWire, encodeBatch } from '../../lib/workflow/wire';
 import { batchState } from '../support/batch';
 
 /** What one in-process CLI run printed and returned. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, SAMPLE_FLEET_PATH, startEmulator } from '../../emulator/index';
-import { loadSchedules, nextFireTimes } from '../../lib/schedules';
+import { loadSchedules, nextFireTimes } from '../../lib/schedules/schedules';
 import { runCli } from './helpers';
 
 // `status` against the App Runner emulator (sample fleet: short and empty ListServices pages) and

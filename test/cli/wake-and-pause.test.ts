@@ -2,7 +2,7 @@ import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudf
 import { DescribeExecutionCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Emulator, SAMPLE_FLEET_PATH, startEmulator } from '../../emulator/index';
-import { LEASE_TAG } from '../../lib/contracts';
+import { LEASE_TAG } from '../../lib/contract/tags';
 import {
   createStateMachine,
   type Moto,

@@ -1,6 +1,6 @@
 import { AppRunnerClient, type AppRunnerClientConfig } from '@aws-sdk/client-apprunner';
 import { type Emulator, type FleetSpec, startEmulator } from '../../emulator/index';
-import { ManualClock } from '../../lib/clock';
+import { ManualClock } from '../../lib/runtime/clock';
 
 /** 2026-11-28T06:00:00Z, the ManualClock's default start. */
 export const T0 = Date.UTC(2026, 10, 28, 6, 0, 0);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AppRunnerApiError } from '../../emulator/errors';
 import { TokenBucket } from '../../emulator/faults';
 import { AppRunnerModel, parseServiceArn, serviceIdFor } from '../../emulator/model';
-import { ManualClock } from '../../lib/clock';
+import { ManualClock } from '../../lib/runtime/clock';
 import { T0 } from './helpers';
 
 // The state model without HTTP: everything is a function of the fleet and a ManualClock.

@@ -10,7 +10,7 @@ import {
   SchedulesFileError,
   toCronerPattern,
   validateSchedules,
-} from '../../lib/schedules';
+} from '../../lib/schedules/schedules';
 import { REPO } from './package-stack';
 
 const base = {

@@ -1,9 +1,9 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub strings, not JS templates.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalRunResult } from '../../cli/local/executor';
+import { runLocalExecution } from '../../cli/local/executor';
 import { startEmulator } from '../../emulator/index';
-import { VirtualClock } from '../../lib/clock';
-import type { LocalRunResult } from '../../lib/local/executor';
-import { runLocalExecution } from '../../lib/local/executor';
+import { VirtualClock } from '../../lib/runtime/clock';
 import {
   type CfnTemplate,
   type PackageResult,

@@ -6,9 +6,9 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../lib/config';
-import { ExecutionInputSchema } from '../../lib/contracts';
-import { loadSchedules } from '../../lib/schedules';
+import { ExecutionInputSchema } from '../../lib/contract/execution-input';
+import { loadConfig } from '../../lib/runtime/config';
+import { loadSchedules } from '../../lib/schedules/schedules';
 import {
   type CfnTemplate,
   type PackageResult,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ErrorNames } from '../../lib/errors';
+import { ErrorNames } from '../../lib/runtime/errors';
 import { runRow } from '../reliability/harness';
 import { type Input, mutation, validInput } from './arbitraries';
 

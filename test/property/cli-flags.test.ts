@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ExitCode, main } from '../../cli/main';
+import { ExitCode } from '../../cli/exit-codes';
+import { main } from '../../cli/main';
 
 /** Runs the CLI in-process; returns the exit code and what it wrote to stderr. */
 async function cli(...args: string[]): Promise<{ code: number; stderr: string }> {

@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ABSOLUTE_MAX_TARGETS, type ExecutionInput, parseExecutionInput } from '../../lib/contracts';
-import { ErrorNames, InvalidInputError } from '../../lib/errors';
+import {
+  ABSOLUTE_MAX_TARGETS,
+  type ExecutionInput,
+  parseExecutionInput,
+} from '../../lib/contract/execution-input';
+import { ErrorNames, InvalidInputError } from '../../lib/runtime/errors';
 import {
   APP_RUNNER_SERVICE_ARN,
   APP_RUNNER_SERVICE_NAME,

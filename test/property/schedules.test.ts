@@ -4,8 +4,13 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { ExecutionInputSchema } from '../../lib/contracts';
-import { executionInputFor, loadSchedules, SchedulesFileError, validateSchedules } from '../../lib/schedules';
+import { ExecutionInputSchema } from '../../lib/contract/execution-input';
+import {
+  executionInputFor,
+  loadSchedules,
+  SchedulesFileError,
+  validateSchedules,
+} from '../../lib/schedules/schedules';
 import { badServiceArn, badServiceName, serviceArn, serviceName } from './arbitraries';
 
 type RawSchedule = Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LEASE_TAG } from '../../lib/contracts';
-import { metricSum } from '../../lib/local/capture';
+import { metricSum } from '../../cli/local/capture';
+import { LEASE_TAG } from '../../lib/contract/tags';
 import { lineOf, outcomes, startWorld, T0, when } from './harness';
 
 const NAMES = ['api-staging', 'web-staging', 'worker-staging'];

@@ -1,7 +1,7 @@
+import { metricSum } from '../../cli/local/capture';
+import type { LocalRunOptions, LocalRunResult } from '../../cli/local/executor';
 import type { FaultSpec, FleetSpec } from '../../emulator/index';
-import type { ExecutionReport, ServiceResult } from '../../lib/contracts';
-import { metricSum } from '../../lib/local/capture';
-import type { LocalRunOptions, LocalRunResult } from '../../lib/local/executor';
+import type { ExecutionReport, ServiceResult } from '../../lib/contract/execution-result';
 import { startWorld as startSupportWorld, type World } from '../support/world';
 
 export { ACCOUNT, arnOf, REGION, T0, type World } from '../support/world';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorNames } from '../../lib/errors';
-import { metricSum } from '../../lib/local/capture';
+import { metricSum } from '../../cli/local/capture';
+import { ErrorNames } from '../../lib/runtime/errors';
 import { arnOf, expectedMetrics, lineOf, outcomes, runRow, summaryMetrics } from './harness';
 
 const NAMES = ['api-staging', 'web-staging', 'worker-staging'];

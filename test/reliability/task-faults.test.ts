@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorNames } from '../../lib/errors';
+import { ErrorNames } from '../../lib/runtime/errors';
 import {
   expectedMetrics,
   lineOf,

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalRunResult, runLocalExecution } from '../../cli/local/executor';
 import { type Emulator, startEmulator } from '../../emulator/index';
-import { VirtualClock } from '../../lib/clock';
-import { loadConfig } from '../../lib/config';
 import {
   HISTORY_EVENT_TARGET,
   historyEventBound,
   maxRounds,
   minDelayWithinBudget,
-} from '../../lib/history-budget';
-import { type LocalRunResult, runLocalExecution } from '../../lib/local/executor';
+} from '../../functions/plan/history-budget';
+import { VirtualClock } from '../../lib/runtime/clock';
+import { loadConfig } from '../../lib/runtime/config';
 import { peakPerSecond } from '../../scripts/bench';
 
 // These tests keep the design honest without timing anything: they count events, requests and delays.

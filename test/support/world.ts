@@ -1,3 +1,4 @@
+import { type LocalRunOptions, type LocalRunResult, runLocalExecution } from '../../cli/local/executor';
 import {
   type Emulator,
   type EmulatorCall,
@@ -7,8 +8,7 @@ import {
   serviceIdFor,
   startEmulator,
 } from '../../emulator/index';
-import { VirtualClock } from '../../lib/clock';
-import { type LocalRunOptions, type LocalRunResult, runLocalExecution } from '../../lib/local/executor';
+import { VirtualClock } from '../../lib/runtime/clock';
 
 // The world every workflow and reliability test runs in: the App Runner emulator and the real state
 // machine with the real handlers, on one VirtualClock.

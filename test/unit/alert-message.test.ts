@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alertMessage, alertSubject, summarize } from '../../functions/report/core';
-import type { ExecutionReport, ServiceResult } from '../../lib/contracts';
+import type { ExecutionReport, ServiceResult } from '../../lib/contract/execution-result';
 
 const arn = (name: string) =>
   `arn:aws:apprunner:eu-west-1:123456789012:service/${name}/0123456789abcdef0123456789abcdef`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { advanceBatch, WORK_MARGIN_SECONDS } from '../../functions/operations/engine';
 import type { AppRunnerPort, ServiceInfo } from '../../lib/app-runner/port';
-import { advanceBatch, WORK_MARGIN_SECONDS } from '../../lib/batch';
-import { VirtualClock } from '../../lib/clock';
+import { VirtualClock } from '../../lib/runtime/clock';
 import { batchState } from '../support/batch';
 
 const START = Date.UTC(2026, 10, 30, 6, 0, 0);

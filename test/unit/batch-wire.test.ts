@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { BatchState, TrackedService } from '../../lib/batch';
-import { decodeBatch, encodeBatch } from '../../lib/batch-wire';
+import type { BatchState, TrackedService } from '../../functions/operations/engine';
+import { decodeBatch, encodeBatch } from '../../lib/workflow/wire';
 import { batchState } from '../support/batch';
 
 const statuses = [

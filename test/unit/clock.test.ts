@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock, VirtualClock } from '../../lib/clock';
+import { ManualClock, VirtualClock } from '../../lib/runtime/clock';
 
 const T0 = Date.UTC(2026, 10, 28, 6, 0, 0);
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../lib/config';
-import { InvalidConfigError } from '../../lib/errors';
+import { loadConfig } from '../../lib/runtime/config';
+import { InvalidConfigError } from '../../lib/runtime/errors';
 
 /** The config error for `env` (fails the test when the environment is accepted). */
 function configError(env: Record<string, string | undefined>): InvalidConfigError {

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ABSOLUTE_MAX_TARGETS, MAX_LEASE_DAYS, parseExecutionInput } from '../../lib/contracts';
-import { type FieldIssue, InvalidInputError } from '../../lib/errors';
+import {
+  ABSOLUTE_MAX_TARGETS,
+  MAX_LEASE_DAYS,
+  parseExecutionInput,
+} from '../../lib/contract/execution-input';
+import { type FieldIssue, InvalidInputError } from '../../lib/runtime/errors';
 
 const NOW = Date.UTC(2026, 10, 28, 6, 0, 0);
 const opts = { now: NOW, maxTargets: 100 };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceStatus } from '../../lib/app-runner/port';
-import { LEASE_TAG, OPT_OUT_TAG, type RunInfo } from '../../lib/contracts';
-import { type Decision, decide, isOptedOut, readLease } from '../../lib/decide';
+import { isOptedOut, LEASE_TAG, OPT_OUT_TAG, readLease } from '../../lib/contract/tags';
+import { type Decision, decide } from '../../lib/workflow/decide';
+import type { RunInfo } from '../../lib/workflow/run';
 
 const NOW = Date.UTC(2026, 10, 28, 6, 0, 0);
 const LATER = new Date(NOW + 3600_000).toISOString();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fitReport, MAX_CAUSE_CHARS, MAX_OUTPUT_CHARS } from '../../functions/report/core';
-import type { ExecutionReport, ServiceResult } from '../../lib/contracts';
+import type { ExecutionReport, ServiceResult } from '../../lib/contract/execution-result';
 
 function line(i: number, outcome: ServiceResult['outcome']): ServiceResult {
   const name = `svc-${String(i).padStart(4, '0')}`;

@@ -6,7 +6,7 @@ import {
   nextDelay,
   type Phase,
   type TrackedService,
-} from '../../lib/batch';
+} from '../../functions/operations/engine';
 import { batchState } from '../support/batch';
 
 const NOW = Date.UTC(2026, 10, 28, 6, 0, 0);

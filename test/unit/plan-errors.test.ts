@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../functions/plan/core';
 import { AppRunnerCallError, type AppRunnerPort } from '../../lib/app-runner/port';
-import { ManualClock } from '../../lib/clock';
-import { loadConfig } from '../../lib/config';
-import { ErrorNames } from '../../lib/errors';
+import { ManualClock } from '../../lib/runtime/clock';
+import { loadConfig } from '../../lib/runtime/config';
+import { ErrorNames } from '../../lib/runtime/errors';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../lib/clock';
-import { RateLimiter } from '../../lib/rate-limiter';
+import { ManualClock } from '../../lib/runtime/clock';
+import { RateLimiter } from '../../lib/runtime/rate-limiter';
 
 const T0 = Date.UTC(2026, 10, 28, 6, 0, 0);
 

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ErrorNames } from '../../lib/errors';
-import { FUNCTION_IDS, loadDefinition, REPO_ROOT } from '../../lib/local/definition';
+import { FUNCTION_IDS, loadDefinition, REPO_ROOT } from '../../cli/local/definition';
+import { ErrorNames } from '../../lib/runtime/errors';
 
 type AslValidator = (
   definition: unknown,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ExecutionReport } from '../../lib/contracts';
-import { ErrorNames } from '../../lib/errors';
+import type { ExecutionReport } from '../../lib/contract/execution-result';
+import { ErrorNames } from '../../lib/runtime/errors';
 import { arnOf, runScenario, summaryMetrics, T0 } from './harness';
 
 const three = (resumeSeconds = 60) => ({

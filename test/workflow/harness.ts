@@ -1,9 +1,9 @@
+import { metricSum, metricValues } from '../../cli/local/capture';
+import type { LocalRunResult } from '../../cli/local/executor';
 import type { Emulator, EmulatorCall, FaultSpec, FleetSpec, ServiceSnapshot } from '../../emulator/index';
 import type { AlertPublisher } from '../../lib/alerts';
-import type { VirtualClock } from '../../lib/clock';
-import type { ServiceResult } from '../../lib/contracts';
-import { metricSum, metricValues } from '../../lib/local/capture';
-import type { LocalRunResult } from '../../lib/local/executor';
+import type { ServiceResult } from '../../lib/contract/execution-result';
+import type { VirtualClock } from '../../lib/runtime/clock';
 import { startWorld, T0 } from '../support/world';
 
 export { ACCOUNT, arnOf, REGION, T0 } from '../support/world';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LEASE_TAG, OPT_OUT_TAG } from '../../lib/contracts';
+import { LEASE_TAG, OPT_OUT_TAG } from '../../lib/contract/tags';
 import { MUTATING_OPS, runScenario, summaryMetrics, T0 } from './harness';
 
 const future = new Date(T0 + 2 * 3600_000).toISOString();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LEASE_TAG, OPT_OUT_TAG } from '../../lib/contracts';
+import { LEASE_TAG, OPT_OUT_TAG } from '../../lib/contract/tags';
 import { arnOf, runScenario, summaryMetrics, T0 } from './harness';
 
 describe('resume workflow', () => {

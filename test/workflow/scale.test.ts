@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FleetSpec, OperationSnapshot } from '../../emulator/index';
-import { OPT_OUT_TAG } from '../../lib/contracts';
-import { ErrorNames } from '../../lib/errors';
+import { OPT_OUT_TAG } from '../../lib/contract/tags';
+import { ErrorNames } from '../../lib/runtime/errors';
 import { runScenario, summaryMetrics, T0 } from './harness';
 
 /** The most operations running at the same moment (an operation occupies [startedAt, endedAt)). */

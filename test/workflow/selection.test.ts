@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FleetSpec } from '../../emulator/index';
-import { LEASE_TAG, OPT_OUT_TAG } from '../../lib/contracts';
+import { LEASE_TAG, OPT_OUT_TAG } from '../../lib/contract/tags';
 import { arnOf, MUTATING_OPS, runScenario, summaryMetrics, T0 } from './harness';
 
 const isMutating = (op: string) => (MUTATING_OPS as readonly string[]).includes(op);

@@ -1,6 +1,6 @@
-import type { ServiceStatus } from './app-runner/port';
-import type { BatchState, Phase, TrackedService } from './batch';
-import type { Outcome, OutcomeReason, ServiceResult } from './contracts';
+import type { BatchState, Phase, TrackedService } from '../../functions/operations/engine';
+import type { ServiceStatus } from '../app-runner/port';
+import type { Outcome, OutcomeReason, ServiceResult } from '../contract/execution-result';
 
 /**
  * The compact form in which a batch travels between states. Step Functions caps a state's payload at

@@ -1,29 +1,14 @@
-import type { ServiceStatus } from './app-runner/port';
-import { type Action, LEASE_TAG, OPT_OUT_TAG, type OutcomeReason, type RunInfo } from './contracts';
+import type { ServiceStatus } from '../app-runner/port';
+import type { Action } from '../contract/execution-input';
+import type { OutcomeReason } from '../contract/execution-result';
+import { isOptedOut, LEASE_TAG, OPT_OUT_TAG, readLease } from '../contract/tags';
+import type { RunInfo } from './run';
 
 /** What to do with one service, decided from its status and tags alone (pure; no I/O). */
 export type Decision =
   | { kind: 'act'; notes: string[] }
   | { kind: 'skip'; reason: OutcomeReason; notes: string[] }
   | { kind: 'fail'; reason: OutcomeReason; error: string };
-
-export interface Lease {
-  until?: number;
-  /** The tag was present but unreadable; it is ignored and reported. */
-  malformed?: string;
-}
-
-/** Reads the keep-awake lease tag. */
-export function readLease(tags: Record<string, string>): Lease {
-  const raw = tags[LEASE_TAG];
-  if (raw === undefined || raw === '') return {};
-  const until = Date.parse(raw);
-  return Number.isNaN(until) ? { malformed: raw } : { until };
-}
-
-export function isOptedOut(tags: Record<string, string>): boolean {
-  return (tags[OPT_OUT_TAG] ?? '').trim().toLowerCase() === 'true';
-}
 
 /** The status an action leaves a service in. */
 export function desiredStatus(action: Action): ServiceStatus {

@@ -1,10 +1,6 @@
 import * as z from 'zod';
-import { SERVICE_ARN_PATTERN, SERVICE_NAME_PATTERN } from './arn';
-import { InvalidInputError, issuesFromZod } from './errors';
-
-/** Tags this product reads and writes on App Runner services (contract: see docs). */
-export const LEASE_TAG = 'apprunner-scheduler:keep-awake-until';
-export const OPT_OUT_TAG = 'apprunner-scheduler:opt-out';
+import { SERVICE_ARN_PATTERN, SERVICE_NAME_PATTERN } from '../app-runner/arn';
+import { InvalidInputError, issuesFromZod } from '../runtime/errors';
 
 /** Hard ceiling on targets per execution; the configured MAX_TARGETS may only lower it. */
 export const ABSOLUTE_MAX_TARGETS = 5000;
@@ -173,82 +169,4 @@ export function parseExecutionInput(raw: unknown, opts: { now: number; maxTarget
     }
   }
   return input;
-}
-
-export const OUTCOMES = ['SUCCEEDED', 'SKIPPED', 'FAILED', 'TIMED_OUT'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
-
-/** Why a service was skipped, failed or timed out. */
-export type OutcomeReason =
-  | 'ALREADY_RUNNING'
-  | 'ALREADY_PAUSED'
-  | 'KEEP_AWAKE_LEASE'
-  | 'OPTED_OUT'
-  | 'DRY_RUN'
-  | 'NOT_PAUSABLE_STATE'
-  | 'NOT_RESUMABLE_STATE'
-  | 'NOT_FOUND'
-  | 'SERVICE_DELETED'
-  | 'OPERATION_FAILED'
-  | 'DEADLINE_EXCEEDED'
-  | 'POLL_LIMIT'
-  | 'APP_RUNNER_ERROR'
-  | 'WORKFLOW_ERROR';
-
-/** One service's line in the execution result (contract). */
-export interface ServiceResult {
-  serviceArn: string;
-  serviceName: string;
-  outcome: Outcome;
-  reason?: OutcomeReason;
-  operationId?: string;
-  fromStatus?: string;
-  toStatus?: string;
-  durationSeconds?: number;
-  polls?: number;
-  finishedAt?: string;
-  error?: string;
-  /** Extra facts a person should know: joined an operation already in flight, opt-out overridden, lease set. */
-  notes?: string[];
-}
-
-export interface RunSummary {
-  targeted: number;
-  succeeded: number;
-  skipped: number;
-  failed: number;
-  timedOut: number;
-}
-
-/** The execution result (contract). */
-export interface ExecutionReport {
-  action: Action;
-  dryRun: boolean;
-  reason: string;
-  requestedBy: string;
-  startedAt: string;
-  finishedAt: string;
-  executionId?: string;
-  summary: RunSummary;
-  services: ServiceResult[];
-  alert?: { published: boolean; error?: string; messageId?: string };
-  /**
-   * Present only when the full report would not fit Step Functions' limits (256 KiB of output, 32,768
-   * characters of Fail cause): how many lines were shortened or left out, by outcome. Failed and timed-out
-   * services are always kept first; every service's outcome is also in the function logs and metrics.
-   */
-  truncated?: { compacted: number; omitted: Partial<Record<Outcome, number>>; limit: string };
-}
-
-/** What every step of the workflow knows about the run (carried in the state, small). */
-export interface RunInfo {
-  action: Action;
-  dryRun: boolean;
-  reason: string;
-  requestedBy: string;
-  /** true when requestedBy starts with "schedule:" — opt-out tags apply only to scheduled runs. */
-  scheduled: boolean;
-  keepAwakeUntil?: string;
-  startedAt: string;
-  executionId?: string;
 }

@@ -7,12 +7,14 @@ import {
   MAX_PAGES,
   type OperationInfo,
   type ServiceStatus,
-} from './app-runner/port';
-import type { Clock } from './clock';
-import { LEASE_TAG, type OutcomeReason, type RunInfo, type ServiceResult } from './contracts';
-import { decide, desiredStatus } from './decide';
-import { describeError } from './errors';
-import type { Log } from './powertools';
+} from '../../lib/app-runner/port';
+import type { OutcomeReason, ServiceResult } from '../../lib/contract/execution-result';
+import { LEASE_TAG } from '../../lib/contract/tags';
+import type { Clock } from '../../lib/runtime/clock';
+import { describeError } from '../../lib/runtime/errors';
+import type { Log } from '../../lib/runtime/powertools';
+import { decide, desiredStatus } from '../../lib/workflow/decide';
+import type { RunInfo } from '../../lib/workflow/run';
 
 /** Per-batch knobs, fixed by Plan from the config so every step of a batch agrees. */
 export interface BatchSettings {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Cron } from 'croner';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
-import { ISO_DURATION, isoDurationSeconds, MAX_LEASE_DAYS } from './contracts';
+import { ISO_DURATION, isoDurationSeconds, MAX_LEASE_DAYS } from '../contract/execution-input';
 import { wallClockFormat } from './wall-clock';
 
 /**

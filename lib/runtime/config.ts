@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ABSOLUTE_MAX_TARGETS } from './contracts';
+import { ABSOLUTE_MAX_TARGETS } from '../contract/execution-input';
 import { InvalidConfigError, issuesFromZod } from './errors';
 
 const int = (min: number, max: number, fallback: number) =>

@@ -1,8 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
-import type { AlertPublisher } from './alerts';
-import type { AppRunnerPort } from './app-runner/port';
+import type { AlertPublisher } from '../alerts';
+import type { AppRunnerPort } from '../app-runner/port';
 import { type Clock, systemClock } from './clock';
 import { type Config, loadConfig } from './config';
 import { logger, metrics, tracer } from './powertools';

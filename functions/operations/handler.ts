@@ -1,10 +1,10 @@
-import { guarded } from './app-runner/guarded';
-import { lambdaAppRunner } from './app-runner/lambda';
-import { advanceBatch } from './batch';
-import { type BatchWire, encodeBatch } from './batch-wire';
-import { makeHandler } from './handler';
-import { parseBatch } from './payloads';
-import { lambdaRuntime, type RuntimeSource } from './runtime';
+import { guarded } from '../../lib/app-runner/guarded';
+import { lambdaAppRunner } from '../../lib/app-runner/lambda';
+import { makeHandler } from '../../lib/runtime/handler';
+import { lambdaRuntime, type RuntimeSource } from '../../lib/runtime/runtime';
+import { parseBatch } from '../../lib/workflow/step-payloads';
+import { type BatchWire, encodeBatch } from '../../lib/workflow/wire';
+import { advanceBatch } from './engine';
 
 /** The Start and Check functions share one core: they differ only in whether they poll in-function. */
 export function createBatchHandler(

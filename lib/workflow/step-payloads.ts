@@ -1,8 +1,9 @@
 import * as z from 'zod';
-import type { BatchState } from './batch';
-import { type BatchWire, decodeBatch } from './batch-wire';
-import { ACTIONS, OUTCOMES } from './contracts';
-import { InvalidInputError, issuesFromZod } from './errors';
+import type { BatchState } from '../../functions/operations/engine';
+import { ACTIONS } from '../contract/execution-input';
+import { OUTCOMES } from '../contract/execution-result';
+import { InvalidInputError, issuesFromZod } from '../runtime/errors';
+import { type BatchWire, decodeBatch } from './wire';
 
 /** Schemas of the payloads the state machine passes between the functions (not public contracts). */
 

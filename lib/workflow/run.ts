@@ -1,0 +1,14 @@
+import type { Action } from '../contract/execution-input';
+
+/** What every step of the workflow knows about the run (carried in the state, small). */
+export interface RunInfo {
+  action: Action;
+  dryRun: boolean;
+  reason: string;
+  requestedBy: string;
+  /** true when requestedBy starts with "schedule:" — opt-out tags apply only to scheduled runs. */
+  scheduled: boolean;
+  keepAwakeUntil?: string;
+  startedAt: string;
+  executionId?: string;
+}
