@@ -46,6 +46,12 @@ export const REASONS: Record<OutcomeReason, { meaning: string; action: string }>
     meaning: 'App Runner started the operation but reports it FAILED (or rolled back)',
     action: 'read the service events/logs in the App Runner console, then retry',
   },
+  NOT_READY: {
+    meaning:
+      'App Runner reports the service RUNNING, but its readiness probe never got two good answers in a row in time',
+    action:
+      'open the service URL and the application logs: it may be crash-looping, still starting, or missing a dependency',
+  },
   DEADLINE_EXCEEDED: {
     meaning: 'the operation did not finish before the run deadline (OPERATION_DEADLINE_SECONDS)',
     action: 'check the service in App Runner: it may still finish; retry if it is stuck',

@@ -42,6 +42,68 @@ const tagKey = z
   .max(128, 'tag keys are at most 128 characters')
   .refine((k) => !k.toLowerCase().startsWith('aws:'), 'tag keys must not start with "aws:"');
 
+/** How far ahead `readyBy` may be: the run waits (in a Wait state) until each service's own start time. */
+export const MAX_READY_BY_HOURS = 24;
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const isRealDate = (d: string) => isRealDateTime(`${d}T00:00:00Z`);
+const localDate = z
+  .string()
+  .regex(DATE, 'must be a date such as 2026-12-24')
+  .refine(isRealDate, 'is not a real date');
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What a deployed schedule adds to the input it sends: which schedule fired and when it was due (EventBridge
+ * Scheduler fills in `<aws.scheduler.scheduled-time>`), its time zone, and the calendar it carries. The days
+ * to skip are expanded when packaging (public holidays up to `skip.horizon`), so the functions need no
+ * holiday data of their own.
+ */
+export const ScheduleContextSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a schedule name such as weekday-morning'),
+    scheduledTime: isoTimestamp,
+    timezone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
+    /** Resume only: local wall time (HH:MM) by which every service should be ready. */
+    readyBy: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a wall-clock time such as 07:00')
+      .optional(),
+    skip: z
+      .object({
+        /** Last local date the expanded holidays cover. */
+        horizon: localDate,
+        holidays: z
+          .record(localDate, z.string().max(128, 'holiday names are at most 128 characters'))
+          .optional(),
+        /** Explicit dates and inclusive ranges (`2026-12-27..2027-01-01`). */
+        dates: z
+          .array(
+            z
+              .string()
+              .regex(
+                /^\d{4}-\d{2}-\d{2}(\.\.\d{4}-\d{2}-\d{2})?$/,
+                'must be a date or a range such as 2026-12-27..2027-01-01',
+              )
+              .refine((d) => d.split('..').every(isRealDate), 'is not a real date'),
+          )
+          .optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type ScheduleContext = z.output<typeof ScheduleContextSchema>;
+
 /** Execution input (contract). Unknown fields are rejected so that typos never pass silently. */
 export const ExecutionInputSchema = z
   .object({
@@ -93,6 +155,16 @@ export const ExecutionInputSchema = z
       .regex(ISO_DURATION, 'must be an ISO-8601 duration such as PT10H, PT90M or P1DT2H')
       .refine((d) => isoDurationSeconds(d) > 0, 'must be longer than zero')
       .optional(),
+    /** Resume only: every service should be ready (see readyCheck) by then; each starts at its own time. */
+    readyBy: isoTimestamp.optional(),
+    /** Resume only: `http` probes each service after RUNNING until it answers; `none` stops at RUNNING. */
+    readyCheck: z.enum(['http', 'none'], { error: 'must be "http" or "none"' }).optional(),
+    /** Pause only: pause even a service with an active keep-awake lease; the workflow removes the lease. */
+    overrideLease: z.boolean().default(false),
+    /** A selection that matches no service is a warning and an alert unless this is true. */
+    allowNoTargets: z.boolean().default(false),
+    /** Set by deployed schedules only. */
+    schedule: ScheduleContextSchema.optional(),
   })
   .strict()
   .superRefine((input, ctx) => {
@@ -108,6 +180,35 @@ export const ExecutionInputSchema = z
         code: 'custom',
         path: ['keepAwakeFor'],
         message: 'is only allowed with action "resume"',
+      });
+    }
+    for (const field of ['readyBy'] as const) {
+      if (input[field] !== undefined && input.action !== 'resume') {
+        ctx.addIssue({ code: 'custom', path: [field], message: 'is only allowed with action "resume"' });
+      }
+    }
+    if (input.readyCheck !== undefined && input.action !== 'resume') {
+      ctx.addIssue({ code: 'custom', path: ['readyCheck'], message: 'is only allowed with action "resume"' });
+    }
+    if (input.schedule?.readyBy !== undefined && input.action !== 'resume') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['schedule', 'readyBy'],
+        message: 'is only allowed with action "resume"',
+      });
+    }
+    if (input.schedule?.readyBy !== undefined && input.readyBy !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['readyBy'],
+        message: 'give readyBy or schedule.readyBy, not both',
+      });
+    }
+    if (input.overrideLease && input.action !== 'pause') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['overrideLease'],
+        message: 'is only allowed with action "pause"',
       });
     }
     if (input.keepAwakeFor !== undefined && input.keepAwakeUntil !== undefined) {
@@ -154,6 +255,17 @@ export function parseExecutionInput(raw: unknown, opts: { now: number; maxTarget
     if (seconds > MAX_LEASE_DAYS * 86_400) {
       throw new InvalidInputError([
         { field: 'keepAwakeFor', problem: `is more than ${MAX_LEASE_DAYS} days` },
+      ]);
+    }
+  }
+  if (input.readyBy !== undefined) {
+    const readyBy = Date.parse(input.readyBy);
+    if (readyBy <= opts.now) {
+      throw new InvalidInputError([{ field: 'readyBy', problem: 'is in the past' }]);
+    }
+    if (readyBy > opts.now + MAX_READY_BY_HOURS * 3_600_000) {
+      throw new InvalidInputError([
+        { field: 'readyBy', problem: `is more than ${MAX_READY_BY_HOURS} hours ahead` },
       ]);
     }
   }

@@ -15,6 +15,7 @@ export type OutcomeReason =
   | 'NOT_FOUND'
   | 'SERVICE_DELETED'
   | 'OPERATION_FAILED'
+  | 'NOT_READY'
   | 'DEADLINE_EXCEEDED'
   | 'POLL_LIMIT'
   | 'APP_RUNNER_ERROR'
@@ -37,6 +38,11 @@ export interface ServiceResult {
   notes?: string[];
 }
 
+/** Why a whole scheduled run was skipped (contract). */
+export type SkippedRun =
+  | { reason: 'HOLIDAY' | 'SKIP_DATE'; name: string; date: string }
+  | { reason: 'FROZEN'; by: string; why: string; until?: string };
+
 export interface RunSummary {
   targeted: number;
   succeeded: number;
@@ -55,6 +61,10 @@ export interface ExecutionReport {
   finishedAt: string;
   executionId?: string;
   summary: RunSummary;
+  /** Only when the whole run was skipped (holiday, skip date, freeze): no App Runner call was made. */
+  skippedRun?: SkippedRun;
+  /** Things a person should know that are not a service's outcome (e.g. `NO_TARGETS: …`). */
+  warnings?: string[];
   services: ServiceResult[];
   alert?: { published: boolean; error?: string; messageId?: string };
   /**

@@ -40,13 +40,15 @@ describe('parseExecutionInput', () => {
     const minimal = parseExecutionInput({ action: 'pause', targets: { tags: { env: 'dev' } } }, opts);
 
     // Assess
-    expect(parsed).toEqual(full);
+    expect(parsed).toEqual({ ...full, overrideLease: false, allowNoTargets: false });
     expect(minimal).toEqual({
       action: 'pause',
       targets: { tags: { env: 'dev' } },
       dryRun: false,
       reason: '',
       requestedBy: 'unknown',
+      overrideLease: false,
+      allowNoTargets: false,
     });
   });
 
