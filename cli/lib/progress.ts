@@ -1,10 +1,10 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { decodeBatch, isBatchPayload } from '../../lib/workflow/wire';
+import { decodeStepPayload } from '../../lib/workflow/wire';
 import { clockTime } from './format';
 
 /**
  * Live progress of an execution, derived from its history: the Lambda steps return the batch state
- * in its compact wire form (lib/batch-wire.ts), read here as the functions read it, Plan returns the outcomes it decided at once, and
+ * in its compact wire form (lib/workflow/wire.ts), decoded here by the same seam as in the functions, Plan returns the outcomes it decided at once, and
  * Report the final report. Every output found in the history is read the same way, whichever event
  * carries it (TaskSucceeded, LambdaFunctionSucceeded or a state's exit), and only changes are printed,
  * so the same payload seen twice prints once.
@@ -16,6 +16,7 @@ interface TrackedLike {
   phase?: string;
   status?: string;
   operationId?: string;
+  joined?: boolean;
   waitingFor?: string;
   notes?: string[];
   polls?: number;
@@ -86,7 +87,9 @@ export class ProgressTracker {
     return lines;
   }
 
-  private readPayload(value: unknown, at: number, lines: ProgressLine[]): void {
+  private readPayload(raw: unknown, at: number, lines: ProgressLine[]): void {
+    // Batches travel in their compact wire form: read them as the functions do.
+    const value = decodeStepPayload(raw);
     if (!isObject(value)) return;
     // Lambda service integrations wrap the function result in Payload.
     if (isObject(value.Payload)) {
@@ -97,11 +100,6 @@ export class ProgressTracker {
     if (typeof value.action === 'string') this.action = value.action;
     if (Array.isArray(value.outcomes)) for (const r of value.outcomes) this.readResult(r, at, lines);
     if (Array.isArray(value.batches)) for (const b of value.batches) this.readPayload(b, at, lines);
-    // A batch travels in its compact wire form: read it as the functions do.
-    if (isBatchPayload(value)) {
-      this.readPayload(decodeBatch(value) as unknown as Record<string, unknown>, at, lines);
-      return;
-    }
     if (Array.isArray(value.services)) {
       for (const s of value.services) {
         if (!isObject(s)) continue;
@@ -135,7 +133,7 @@ export class ProgressTracker {
     }
     if (svc.operationId && svc.operationId !== seen.operationId) {
       seen.operationId = svc.operationId;
-      const joined = (svc.notes ?? []).some((n) => n.startsWith('joined'));
+      const joined = svc.joined === true;
       lines.push({
         at,
         service: name,

@@ -2,19 +2,18 @@ import '../../lib/runtime/polyfills';
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { createHandler as createCheck } from '../../functions/check-operations/handler';
-import type { BatchState, TrackedService } from '../../functions/operations/engine';
+import { createHandler as createOperations } from '../../functions/operations/handler';
 import { createHandler as createPlan } from '../../functions/plan/handler';
 import { createHandler as createReport } from '../../functions/report/handler';
-import { createHandler as createStart } from '../../functions/start-operations/handler';
 import type { AlertMessage, AlertPublisher } from '../../lib/alerts';
 import { SdkAppRunner } from '../../lib/app-runner/sdk';
 import type { ExecutionReport, ServiceResult } from '../../lib/contract/execution-result';
 import { type Clock, ManualClock, VirtualClock } from '../../lib/runtime/clock';
-import { loadConfig } from '../../lib/runtime/config';
+import { loadConfigWith } from '../../lib/runtime/config';
 import { logger, metrics, tracer } from '../../lib/runtime/powertools';
 import type { Runtime } from '../../lib/runtime/runtime';
-import { type BatchWire, decodeBatch, isBatchPayload } from '../../lib/workflow/wire';
+import type { BatchState, TrackedService } from '../../lib/workflow/batch';
+import { decodeStepPayload } from '../../lib/workflow/wire';
 import { type Captured, startCapture, stopCapture } from './capture';
 import { type FunctionId, loadDefinition, statesOfType } from './definition';
 
@@ -109,23 +108,25 @@ export async function runLocalExecution(
 ): Promise<LocalRunResult> {
   const clock = options.clock ?? new ManualClock();
   const env = { ...LOCAL_ENV, ...options.env };
-  if (options.appRunnerEndpoint) {
-    process.env.AWS_ENDPOINT_URL_APPRUNNER = options.appRunnerEndpoint;
-    process.env.AWS_ACCESS_KEY_ID ??= 'local';
-    process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
-  }
-  const config = loadConfig({ ...process.env, ...env });
+  const config = loadConfigWith(env);
   const recorder = new RecordingAlerts();
   const alerts = options.alerts ?? recorder;
   const appRunner = new SdkAppRunner({
     maxAttempts: config.APPRUNNER_SDK_MAX_ATTEMPTS,
     requestTimeoutMs: config.APPRUNNER_REQUEST_TIMEOUT_MS,
+    // The emulator accepts any signature; real AWS uses the SDK's own chain.
+    ...(options.appRunnerEndpoint
+      ? {
+          endpoint: options.appRunnerEndpoint,
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }
+      : {}),
   });
   const runtime: Runtime = { config, clock, appRunner, alerts, logger, metrics, tracer };
   const handlers: Record<FunctionId, (event: unknown, context: Context) => Promise<unknown>> = {
     PlanLambdaFunction: createPlan(runtime) as never,
-    StartOperationsLambdaFunction: createStart(runtime) as never,
-    CheckOperationsLambdaFunction: createCheck(runtime) as never,
+    StartOperationsLambdaFunction: createOperations('start', runtime) as never,
+    CheckOperationsLambdaFunction: createOperations('check', runtime) as never,
     ReportLambdaFunction: createReport(runtime) as never,
   };
   const { definition, tasks } = loadDefinition(undefined, config.AWS_REGION);
@@ -152,8 +153,9 @@ export async function runLocalExecution(
   // Full outcomes, keyed by service (Plan's decided outcomes and each batch's finished services).
   const results = new Map<string, ServiceResult>();
   const collectResults = (out: unknown) => {
-    if (isBatchPayload(out)) {
-      for (const svc of asBatch(out).services) if (svc.result) results.set(svc.arn, svc.result);
+    const batch = asBatch(out);
+    if (batch) {
+      for (const svc of batch.services) if (svc.result) results.set(svc.arn, svc.result);
     } else if (out && typeof out === 'object' && Array.isArray((out as { outcomes?: unknown }).outcomes)) {
       for (const o of (out as { outcomes: ServiceResult[] }).outcomes)
         results.set(o.serviceArn || `name:${o.serviceName}`, o);
@@ -166,7 +168,7 @@ export async function runLocalExecution(
       id === 'PlanLambdaFunction' && isRecord(given)
         ? { ...given, startTime: new Date(startedAt).toISOString() }
         : given;
-    const batchKey = isBatchPayload(event) ? asBatch(event).batchId : undefined;
+    const batchKey = asBatch(event)?.batchId;
     if (virtual && id === 'CheckOperationsLambdaFunction' && batchKey) {
       await (waitTimers.get(batchKey) ?? Promise.resolve());
     }
@@ -184,9 +186,9 @@ export async function runLocalExecution(
       stats.clockMs += clock.now() - started;
       stats.realMs += performance.now() - realStart;
     }
-    if (isBatchPayload(out)) {
-      const batch = asBatch(out);
-      reportBatchProgress(isBatchPayload(event) ? asBatch(event) : undefined, batch, clock, emit, started);
+    const batch = asBatch(out);
+    if (batch) {
+      reportBatchProgress(asBatch(event), batch, clock, emit, started);
       if (!batch.allDone) waitDelays.push(batch.nextDelaySeconds);
       if (virtual && !batch.allDone)
         waitTimers.set(batch.batchId, virtual.timer(batch.nextDelaySeconds * 1000));
@@ -377,8 +379,11 @@ function causeText(cause: unknown): string {
 }
 
 /** A batch payload in its readable form (batches travel between states in a compact wire form). */
-function asBatch(value: unknown): BatchState {
-  return decodeBatch(value as BatchWire);
+function asBatch(value: unknown): BatchState | undefined {
+  const decoded = decodeStepPayload(value);
+  return isRecord(decoded) && Array.isArray(decoded.services) && 'batchId' in decoded
+    ? (decoded as unknown as BatchState)
+    : undefined;
 }
 
 function fakeContext(id: FunctionId): Context {
@@ -443,7 +448,7 @@ function reportPlan(out: unknown, clock: Clock, emit: (e: ProgressEvent) => void
       detail: `${o.outcome}${o.reason ? ` ${o.reason}` : ''}`,
     });
   }
-  for (const b of (plan.batches ?? []).map((x) => asBatch(x))) {
+  for (const b of (plan.batches ?? []).flatMap((x) => asBatch(x) ?? [])) {
     for (const s of b.services)
       emit({
         at: clock.now(),
@@ -468,7 +473,7 @@ function reportBatchProgress(
     const old = prev.get(svc.arn);
     const at = clock.now();
     if (svc.operationId && svc.operationId !== old?.operationId) {
-      const joined = svc.notes.some((n) => n.startsWith('joined'));
+      const joined = svc.joined === true;
       push({
         // Started: when App Runner started it. Joined: it began before, so when this step began looking.
         at: joined ? invoked : Math.min(at, svc.operationStartedAt ?? at),

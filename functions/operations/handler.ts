@@ -2,16 +2,20 @@ import { guarded } from '../../lib/app-runner/guarded';
 import { lambdaAppRunner } from '../../lib/app-runner/lambda';
 import { makeHandler } from '../../lib/runtime/handler';
 import { lambdaRuntime, type RuntimeSource } from '../../lib/runtime/runtime';
+import type { BatchState } from '../../lib/workflow/batch';
 import { parseBatch } from '../../lib/workflow/step-payloads';
-import { type BatchWire, encodeBatch } from '../../lib/workflow/wire';
-import { advanceBatch } from './engine';
+import { advanceBatch, type Mode } from './engine';
 
-/** The Start and Check functions share one core: they differ only in whether they poll in-function. */
-export function createBatchHandler(
-  mode: 'start' | 'check',
+/**
+ * The Start and Check steps. Both run the one batch engine (./engine.ts) on a batch: Start right after Plan
+ * (acting on Plan's fresh statuses at once), Check after each Wait (beginning with a poll). Two Lambda
+ * functions rather than one keep their metrics, logs and alarms apart in the console.
+ */
+export function createHandler(
+  mode: Mode,
   source: RuntimeSource = lambdaRuntime({ appRunner: lambdaAppRunner }),
 ) {
-  return makeHandler<unknown, BatchWire>(async (event, rt) => {
+  return makeHandler<unknown, BatchState>(async (event, rt) => {
     const batch = parseBatch(event);
     const log = rt.logger.createChild({
       persistentKeys: { executionId: batch.run.executionId, batchId: batch.batchId, step: mode },
@@ -43,6 +47,10 @@ export function createBatchHandler(
     rt.metrics.addDimension('Action', batch.run.action);
     rt.metrics.addMetric('AppRunnerRequests', 'Count', next.requests - batch.requests);
     rt.metrics.publishStoredMetrics();
-    return encodeBatch(next);
+    return next;
   }, source);
 }
+
+/** Lambda entry points (serverless.yml: functions/operations/handler.start, …handler.check). */
+export const start = createHandler('start');
+export const check = createHandler('check');

@@ -21,10 +21,9 @@ import {
   InvalidInputError,
 } from '../../lib/runtime/errors';
 import type { Log } from '../../lib/runtime/powertools';
+import type { BatchSettings, BatchState, TrackedService } from '../../lib/workflow/batch';
 import { decide } from '../../lib/workflow/decide';
 import type { RunInfo } from '../../lib/workflow/run';
-import { type BatchWire, encodeBatch } from '../../lib/workflow/wire';
-import type { BatchSettings, BatchState, TrackedService } from '../operations/engine';
 import { minDelayWithinBudget } from './history-budget';
 
 /** What the state machine hands to Plan: the execution input plus facts from the context object. */
@@ -38,8 +37,8 @@ export interface PlanEvent {
 export interface PlanResult {
   run: RunInfo;
   outcomes: ServiceResult[];
-  /** In their compact wire form (lib/batch-wire.ts). */
-  batches: BatchWire[];
+  /** Readable here; they leave the function in their compact wire form (the handler's middleware). */
+  batches: BatchState[];
   batchConcurrency: number;
   /** App Runner requests Plan made. */
   requests: number;
@@ -232,7 +231,7 @@ export async function plan(event: PlanEvent, deps: PlanDeps): Promise<PlanResult
   return {
     run,
     outcomes,
-    batches: batches.map(encodeBatch),
+    batches,
     batchConcurrency: Math.max(1, Math.min(config.MAX_BATCH_CONCURRENCY, batches.length)),
     requests,
   };

@@ -4,8 +4,8 @@ import type { Clock } from '../../lib/runtime/clock';
 import type { Config } from '../../lib/runtime/config';
 import { describeError } from '../../lib/runtime/errors';
 import type { Log } from '../../lib/runtime/powertools';
+import type { BatchState } from '../../lib/workflow/batch';
 import type { RunInfo } from '../../lib/workflow/run';
-import type { BatchState } from '../operations/engine';
 
 /** A batch as the Map returns it: its final state, or the state it had when a step failed for good. */
 export type BatchOutcome = BatchState & { failure?: { Error?: string; Cause?: string } };

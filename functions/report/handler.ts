@@ -3,22 +3,14 @@ import type { ExecutionReport } from '../../lib/contract/execution-result';
 import { makeHandler } from '../../lib/runtime/handler';
 import { lambdaRuntime, type RuntimeSource } from '../../lib/runtime/runtime';
 import { parsePayload, ReportEventSchema } from '../../lib/workflow/step-payloads';
-import { type BatchWire, decodeBatch } from '../../lib/workflow/wire';
-import { type BatchOutcome, buildReport, type ReportEvent } from './core';
+import { buildReport, type ReportEvent } from './core';
 
 /** Report: the final report, metrics (EMF) and the alert. */
 export function createHandler(
   source: RuntimeSource = lambdaRuntime({ alerts: (config) => new SnsAlertPublisher(config.AWS_REGION) }),
 ) {
   return makeHandler<unknown, ExecutionReport>(async (event, rt) => {
-    const raw = parsePayload(ReportEventSchema, event, 'report') as unknown as Omit<
-      ReportEvent,
-      'batches'
-    > & {
-      batches: Array<BatchWire & Pick<BatchOutcome, 'failure'>>;
-    };
-    // Batches arrive in their compact wire form; the report works on the readable one.
-    const parsed: ReportEvent = { ...raw, batches: raw.batches.map((b) => decodeBatch(b)) };
+    const parsed = parsePayload(ReportEventSchema, event, 'report') as unknown as ReportEvent;
     const log = rt.logger.createChild({
       persistentKeys: { executionId: parsed.run.executionId, step: 'report' },
     });

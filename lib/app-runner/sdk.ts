@@ -29,6 +29,10 @@ export interface SdkAdapterOptions {
   maxAttempts?: number;
   /** Abort a call whose response takes longer than this (a per-call abort signal, any SDK version). */
   requestTimeoutMs?: number;
+  /** Send every call here instead of App Runner (the emulator); default: the SDK's own endpoint resolution. */
+  endpoint?: string;
+  /** Credentials to sign with instead of the SDK's chain (the emulator accepts any). */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
   /** Hook to instrument each client once (e.g. X-Ray through Powertools Tracer). */
   instrument?: (client: AppRunnerClient) => AppRunnerClient;
 }
@@ -47,6 +51,8 @@ export class SdkAppRunner implements AppRunnerPort {
     if (!client) {
       client = new AppRunnerClient({
         region,
+        ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
+        ...(this.options.credentials ? { credentials: this.options.credentials } : {}),
         maxAttempts: this.options.maxAttempts ?? 3,
         requestHandler: {
           requestTimeout: this.options.requestTimeoutMs ?? 5000,

@@ -56,6 +56,11 @@ const ConfigSchema = z
 
 export type Config = Readonly<z.output<typeof ConfigSchema>>;
 
+/** The function environment as the local runner gives it: this process's environment plus `overrides`. */
+export function loadConfigWith(overrides: Record<string, string>): Config {
+  return loadConfig({ ...process.env, ...overrides });
+}
+
 /**
  * Reads and validates the function environment once. Unknown variables are ignored; every bad or
  * missing one is listed in a single {@link InvalidConfigError}.

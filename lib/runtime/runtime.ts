@@ -30,7 +30,7 @@ export interface Adapters {
 /** The production runtime: config from the environment (validated once), the given adapters, real time. */
 export function lambdaRuntime(adapters: Adapters): () => Runtime {
   return () => {
-    const config = loadConfig(process.env);
+    const config = loadConfig();
     return {
       config,
       clock: systemClock,

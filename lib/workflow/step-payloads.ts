@@ -1,11 +1,15 @@
 import * as z from 'zod';
-import type { BatchState } from '../../functions/operations/engine';
+import { SERVICE_STATUSES } from '../app-runner/port';
 import { ACTIONS } from '../contract/execution-input';
 import { OUTCOMES } from '../contract/execution-result';
 import { InvalidInputError, issuesFromZod } from '../runtime/errors';
-import { type BatchWire, decodeBatch } from './wire';
+import type { BatchState } from './batch';
 
-/** Schemas of the payloads the state machine passes between the functions (not public contracts). */
+/**
+ * Schemas of the payloads the state machine passes between the functions (not public contracts), in their
+ * readable form: the middleware decodes the wire form first (./wire.ts), so a bad payload is reported by
+ * readable field names (`services[3].phase`).
+ */
 
 const RunInfoSchema = z.object({
   action: z.enum(ACTIONS),
@@ -39,24 +43,26 @@ const SettingsSchema = z.object({
   inFunctionMaxSleepSeconds: positive.optional(),
 });
 
-const WireServiceSchema = z.looseObject({
-  i: z.string().optional(),
-  a: z.string().optional(),
-  p: z.enum(['P', 'W', 'F', 'D']),
-  s: z.enum(['R', 'P', 'O', 'CF', 'DF', 'D']),
-  r: z.looseObject({ o: z.enum(['S', 'K', 'F', 'T']), at: z.number() }).optional(),
+const TrackedServiceSchema = z.looseObject({
+  arn: z.string().min(1),
+  name: z.string(),
+  phase: z.enum(['PENDING', 'WAITING', 'IN_FLIGHT', 'DONE']),
+  status: z.enum(SERVICE_STATUSES),
+  fromStatus: z.enum(SERVICE_STATUSES).optional(),
+  polls: z.number().int().min(0),
+  transientErrors: z.number().int().min(0),
+  notes: z.array(z.string()),
+  result: ResultSchema.optional(),
 });
 
-/** A batch in its wire form (lib/batch-wire.ts), as the state machine passes it. */
-export const BatchWireSchema = z.looseObject({
-  v: z.literal(1),
+/** A batch as the functions see it (decoded from its wire form). */
+export const BatchStateSchema = z.looseObject({
   run: RunInfoSchema,
   batchId: z.string(),
   region: z.string(),
   regionServiceCount: z.number().int().min(0),
   settings: SettingsSchema,
-  arnPrefix: z.string(),
-  svc: z.array(WireServiceSchema).min(1),
+  services: z.array(TrackedServiceSchema).min(1),
   round: z.number().int().min(0),
   nextDelaySeconds: positive,
   allDone: z.boolean(),
@@ -66,7 +72,7 @@ export const BatchWireSchema = z.looseObject({
 export const ReportEventSchema = z.looseObject({
   run: RunInfoSchema,
   outcomes: z.array(ResultSchema),
-  batches: z.array(BatchWireSchema),
+  batches: z.array(BatchStateSchema),
   requests: z.number().optional(),
 });
 
@@ -77,7 +83,7 @@ export function parsePayload<T>(schema: z.ZodType<T>, raw: unknown, what: string
   return parsed.data;
 }
 
-/** Parses a batch in its wire form and returns the readable one the functions work on. */
+/** Validates a batch (already decoded from its wire form by the middleware). */
 export function parseBatch(raw: unknown): BatchState {
-  return decodeBatch(parsePayload(BatchWireSchema, raw, 'batch') as unknown as BatchWire);
+  return parsePayload(BatchStateSchema, raw, 'batch') as unknown as BatchState;
 }

@@ -3,8 +3,8 @@ import { createServer } from 'node:net';
 import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { vi } from 'vitest';
 import { main } from '../../cli/main';
-import type { BatchState, TrackedService } from '../../functions/operations/engine';
 import type { ExecutionReport } from '../../lib/contract/execution-result';
+import type { BatchState, TrackedService } from '../../lib/workflow/batch';
 import { type BatchWire, encodeBatch } from '../../lib/workflow/wire';
 import { batchState } from '../support/batch';
 

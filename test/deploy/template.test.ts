@@ -28,12 +28,12 @@ const FUNCTIONS = {
   StartOperationsLambdaFunction: {
     role: 'StartOperationsRole',
     timeout: 120,
-    handler: 'functions/start-operations/handler.handler',
+    handler: 'functions/operations/handler.start',
   },
   CheckOperationsLambdaFunction: {
     role: 'CheckOperationsRole',
     timeout: 120,
-    handler: 'functions/check-operations/handler.handler',
+    handler: 'functions/operations/handler.check',
   },
   ReportLambdaFunction: { role: 'ReportRole', timeout: 60, handler: 'functions/report/handler.handler' },
 } as const;

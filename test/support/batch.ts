@@ -1,4 +1,4 @@
-import type { BatchSettings, BatchState, TrackedService } from '../../functions/operations/engine';
+import type { BatchSettings, BatchState, TrackedService } from '../../lib/workflow/batch';
 
 /** 2026-11-30T06:00:00Z: the default "now" of batch fixtures. */
 export const BATCH_NOW = Date.UTC(2026, 10, 30, 6, 0, 0);

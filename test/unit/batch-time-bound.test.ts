@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { advanceBatch, WORK_MARGIN_SECONDS } from '../../functions/operations/engine';
+import { advanceBatch } from '../../functions/operations/engine';
+import { WORK_MARGIN_SECONDS } from '../../functions/operations/pacing';
 import type { AppRunnerPort, ServiceInfo } from '../../lib/app-runner/port';
 import { VirtualClock } from '../../lib/runtime/clock';
 import { batchState } from '../support/batch';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { BatchState, TrackedService } from '../../functions/operations/engine';
+import type { BatchState, TrackedService } from '../../lib/workflow/batch';
 import { decodeBatch, encodeBatch } from '../../lib/workflow/wire';
 import { batchState } from '../support/batch';
 

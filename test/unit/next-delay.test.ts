@@ -1,12 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type BatchSettings,
-  type BatchState,
-  nextDelay,
-  type Phase,
-  type TrackedService,
-} from '../../functions/operations/engine';
+import { nextDelay } from '../../functions/operations/pacing';
+import type { BatchSettings, BatchState, Phase, TrackedService } from '../../lib/workflow/batch';
 import { batchState } from '../support/batch';
 
 const NOW = Date.UTC(2026, 10, 28, 6, 0, 0);

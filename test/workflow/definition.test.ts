@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { FUNCTION_IDS, loadDefinition, REPO_ROOT } from '../../cli/local/definition';
 import { ErrorNames } from '../../lib/runtime/errors';
 
@@ -43,11 +44,19 @@ function errorNamesMentioned(states: Array<[string, State]>): string[] {
   return [...names];
 }
 
-/** PlanLambdaFunction → functions/plan/handler.ts (serverless: function key → <Key>LambdaFunction). */
-function handlerPathOf(functionId: string): string {
+/** PlanLambdaFunction → functions/plan/handler.ts + export `handler` (serverless: key → <Key>LambdaFunction). */
+function handlerOf(functionId: string): { path: string; exportName: string } {
   const key = functionId.replace(/LambdaFunction$/, '');
-  const kebab = key.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
-  return resolve(REPO_ROOT, 'functions', kebab, 'handler.ts');
+  const functions = (
+    parseYaml(readFileSync(resolve(REPO_ROOT, 'serverless.yml'), 'utf8')) as {
+      functions: Record<string, { handler: string }>;
+    }
+  ).functions;
+  const entry = Object.entries(functions).find(([k]) => k.toLowerCase() === key.toLowerCase());
+  if (!entry) throw new Error(`serverless.yml has no function for ${functionId}`);
+  const handler = entry[1].handler;
+  const dot = handler.lastIndexOf('.');
+  return { path: resolve(REPO_ROOT, `${handler.slice(0, dot)}.ts`), exportName: handler.slice(dot + 1) };
 }
 
 describe('the state machine definition', () => {
@@ -93,10 +102,10 @@ describe('the state machine definition', () => {
     expect(bound.every((id) => id !== undefined && FUNCTION_IDS.includes(id))).toBe(true);
     expect(new Set(bound)).toEqual(new Set(FUNCTION_IDS));
     for (const id of FUNCTION_IDS) {
-      const path = handlerPathOf(id);
+      const { path, exportName } = handlerOf(id);
       expect(existsSync(path), `${id} → ${path}`).toBe(true);
-      const module = (await import(path)) as { handler?: unknown };
-      expect(typeof module.handler, `${path} exports handler`).toBe('function');
+      const module = (await import(path)) as Record<string, unknown>;
+      expect(typeof module[exportName], `${path} exports ${exportName}`).toBe('function');
     }
   });
 

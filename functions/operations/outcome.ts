@@ -1,0 +1,229 @@
+import type {
+  AppRunnerErrorKind,
+  OperationInfo,
+  OperationType,
+  ServiceStatus,
+} from '../../lib/app-runner/port';
+import type { Action } from '../../lib/contract/execution-input';
+import type { Outcome, OutcomeReason } from '../../lib/contract/execution-result';
+import type { BatchSettings, TrackedService } from '../../lib/workflow/batch';
+import { decide, desiredStatus } from '../../lib/workflow/decide';
+import type { RunInfo } from '../../lib/workflow/run';
+
+/**
+ * What an observation means for one service of a batch: the outcome rules of the Start and Check steps,
+ * as pure functions (no I/O, no clock) that the engine (./engine.ts) applies. Each takes the service as the
+ * batch tracks it and what was just seen, and returns a verdict; table tests read like the rules they check
+ * (test/unit/operations-outcome.test.ts).
+ */
+
+/** The service reaches its outcome. */
+export interface Finish {
+  kind: 'finish';
+  outcome: Outcome;
+  reason?: OutcomeReason;
+  error?: string;
+  /** Facts to add to the service's notes. */
+  notes?: string[];
+  /** When the outcome happened, if earlier than now (an operation that ended before anyone watched). */
+  at?: number;
+  /** The operation the outcome is about, when the service was not tracking it yet. */
+  operation?: OperationInfo;
+}
+
+/** A failed App Runner call, as far as the rules care. */
+export interface CallFailure {
+  /** `Unexpected`: not an App Runner error at all (a bug, a runtime problem). */
+  kind: AppRunnerErrorKind | 'Unexpected';
+  transient: boolean;
+  awsErrorName: string;
+  message: string;
+}
+
+/** The operation type an action starts. */
+export function operationTypeOf(action: Action): OperationType {
+  return action === 'resume' ? 'RESUME_SERVICE' : 'PAUSE_SERVICE';
+}
+
+export function isOpen(op: OperationInfo): boolean {
+  return op.status === 'PENDING' || op.status === 'IN_PROGRESS' || op.status === 'ROLLBACK_IN_PROGRESS';
+}
+
+// ---- Before acting: what the current status means ----
+
+export type BeforeAction =
+  | { kind: 'act'; notes: string[] }
+  /** Track an operation of this run's kind already in flight instead of starting another. */
+  | { kind: 'join'; operation: OperationInfo }
+  /** Another operation (a deployment) is in flight: wait for it to end, then act. */
+  | { kind: 'wait'; waitingFor: string }
+  /** The status held is older than the operation list: read the status again. */
+  | { kind: 'reread' }
+  /** Needs the service's newest operation to decide (ListOperations). */
+  | { kind: 'need-latest-operation' }
+  /** Already in the desired state: SKIPPED, unless this run's operation already succeeded (see {@link creditOrSkip}). */
+  | { kind: 'already'; reason: 'ALREADY_RUNNING' | 'ALREADY_PAUSED'; notes: string[] }
+  | Finish;
+
+/**
+ * Decides what to do with a service about to be acted on, from its status, its newest operation (once read:
+ * `latest` undefined means not read yet, null means it has none) and its tags.
+ */
+export function beforeAction(input: {
+  svc: TrackedService;
+  run: RunInfo;
+  tags: Record<string, string>;
+  latest?: OperationInfo | null;
+  now: number;
+}): BeforeAction {
+  const { svc, run, tags, latest, now } = input;
+  if (svc.status === 'OPERATION_IN_PROGRESS') {
+    if (latest === undefined) return { kind: 'need-latest-operation' };
+    const wanted = operationTypeOf(run.action);
+    if (latest && isOpen(latest) && latest.type === wanted) return { kind: 'join', operation: latest };
+    if (!latest || !isOpen(latest)) return { kind: 'reread' };
+    return { kind: 'wait', waitingFor: `${latest.type} operation ${latest.id}` };
+  }
+  // Once this run has written the lease, a running service has nothing left to do: no resume.
+  const effective = svc.leaseSet ? { ...run, keepAwakeUntil: undefined } : run;
+  const decision = decide({ ...effective, dryRun: false }, svc.status, tags, now);
+  if (decision.kind === 'act') return { kind: 'act', notes: decision.notes };
+  if (decision.kind === 'skip') {
+    if (decision.reason === 'ALREADY_RUNNING' || decision.reason === 'ALREADY_PAUSED') {
+      return { kind: 'already', reason: decision.reason, notes: decision.notes };
+    }
+    return { kind: 'finish', outcome: 'SKIPPED', reason: decision.reason, notes: decision.notes };
+  }
+  return { kind: 'finish', outcome: 'FAILED', reason: decision.reason, error: decision.error };
+}
+
+/**
+ * A service found already in the desired state: SKIPPED — unless an operation of this run's kind succeeded
+ * after the run started, possibly one this run started in a step whose result was lost (a crashed and retried
+ * task). Then that operation's success is reported instead of a skip.
+ */
+export function creditOrSkip(
+  run: RunInfo,
+  reason: 'ALREADY_RUNNING' | 'ALREADY_PAUSED',
+  latest: OperationInfo | undefined,
+): Finish {
+  const runStart = Date.parse(run.startedAt);
+  const credited =
+    latest?.type === operationTypeOf(run.action) &&
+    latest.status === 'SUCCEEDED' &&
+    (latest.startedAt ?? 0) >= runStart;
+  if (!credited) return { kind: 'finish', outcome: 'SKIPPED', reason };
+  return {
+    kind: 'finish',
+    outcome: 'SUCCEEDED',
+    operation: latest,
+    notes: [`operation ${latest.id} finished before this step could watch it`],
+    ...(latest.endedAt !== undefined ? { at: latest.endedAt } : {}),
+  };
+}
+
+// ---- After a status read ----
+
+export type AfterStatus =
+  | { kind: 'unchanged' }
+  /** The operation the service waited for has ended: it may be acted on now. */
+  | { kind: 'act-now' }
+  /** Needs App Runner's account of the operation (ListOperations) to tell how it ended. */
+  | { kind: 'look-up-operation' }
+  | Finish;
+
+/** What a freshly read status means for a service that is waiting or tracking an operation. */
+export function afterStatus(svc: TrackedService, status: ServiceStatus, action: Action): AfterStatus {
+  if (status === 'DELETED') {
+    return {
+      kind: 'finish',
+      outcome: 'FAILED',
+      reason: 'SERVICE_DELETED',
+      error: 'the service was deleted while the workflow ran',
+    };
+  }
+  if (svc.phase === 'WAITING')
+    return status === 'OPERATION_IN_PROGRESS' ? { kind: 'unchanged' } : { kind: 'act-now' };
+  if (status === 'OPERATION_IN_PROGRESS' || !svc.operationId) return { kind: 'unchanged' };
+  // The service left OPERATION_IN_PROGRESS. In the desired status the operation succeeded (a failed resume or
+  // pause returns the service to where it was), so no further call is needed.
+  if (status === desiredStatus(action)) return { kind: 'finish', outcome: 'SUCCEEDED' };
+  return { kind: 'look-up-operation' };
+}
+
+/** How the tracked operation ended, for a service that left OPERATION_IN_PROGRESS elsewhere than desired. */
+export function afterOperationLookup(
+  svc: TrackedService,
+  status: ServiceStatus,
+  op: OperationInfo | undefined,
+): AfterStatus {
+  // Status and operation list can disagree for a moment: look again later.
+  if (op && isOpen(op)) return { kind: 'unchanged' };
+  if (op?.status === 'SUCCEEDED') {
+    // Succeeded, yet the service is elsewhere already (someone acted after it): report what happened.
+    return { kind: 'finish', outcome: 'SUCCEEDED', notes: [`service is now ${status}`] };
+  }
+  return {
+    kind: 'finish',
+    outcome: 'FAILED',
+    reason: 'OPERATION_FAILED',
+    error: `App Runner reports operation ${svc.operationId} ${op?.status ?? 'UNKNOWN'}; the service is ${status}`,
+  };
+}
+
+// ---- After a failed call ----
+
+export type AfterCallFailure = { kind: 'retry-later'; error: string } | Finish;
+
+/** What a failed App Runner call about one service means for it. */
+export function afterCallFailure(svc: TrackedService, failure: CallFailure): AfterCallFailure {
+  if (failure.kind === 'NotFound') {
+    return {
+      kind: 'finish',
+      outcome: 'FAILED',
+      reason: svc.operationId ? 'SERVICE_DELETED' : 'NOT_FOUND',
+      error: `App Runner no longer knows this service (${failure.awsErrorName})`,
+    };
+  }
+  // Throttling and 5xx never fail a service on their own: keep it and try again next round.
+  if (failure.transient) return { kind: 'retry-later', error: failure.message };
+  if (failure.kind === 'Unexpected') {
+    return { kind: 'finish', outcome: 'FAILED', reason: 'WORKFLOW_ERROR', error: failure.message };
+  }
+  return { kind: 'finish', outcome: 'FAILED', reason: 'APP_RUNNER_ERROR', error: failure.message };
+}
+
+// ---- Limits ----
+
+/** The deadline or the poll limit, if either has been reached for a service not done yet. */
+export function limitReached(
+  svc: TrackedService,
+  now: number,
+  settings: Pick<BatchSettings, 'deadlineAt' | 'maxPolls'>,
+): Finish | undefined {
+  if (svc.phase === 'DONE') return undefined;
+  if (now >= settings.deadlineAt) {
+    const what =
+      svc.phase === 'IN_FLIGHT'
+        ? `operation ${svc.operationId ?? ''} still in progress`
+        : svc.phase === 'WAITING'
+          ? `still waiting for ${svc.waitingFor ?? 'another operation'} to finish`
+          : 'the operation could not be started';
+    const last = svc.lastError ? ` (last error: ${svc.lastError})` : '';
+    return {
+      kind: 'finish',
+      outcome: 'TIMED_OUT',
+      reason: 'DEADLINE_EXCEEDED',
+      error: `deadline passed: ${what}${last}`,
+    };
+  }
+  if (svc.polls >= settings.maxPolls) {
+    return {
+      kind: 'finish',
+      outcome: 'TIMED_OUT',
+      reason: 'POLL_LIMIT',
+      error: `gave up after ${svc.polls} status checks (MAX_POLLS=${settings.maxPolls})`,
+    };
+  }
+  return undefined;
+}
