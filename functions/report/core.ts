@@ -6,6 +6,7 @@ import { describeError } from '../../lib/runtime/errors';
 import type { Log } from '../../lib/runtime/powertools';
 import type { BatchState } from '../../lib/workflow/batch';
 import type { RunInfo } from '../../lib/workflow/run';
+import { serviceResult } from '../../lib/workflow/service-result';
 
 /** A batch as the Map returns it: its final state, or the state it had when a step failed for good. */
 export type BatchOutcome = BatchState & { failure?: { Error?: string; Cause?: string } };
@@ -15,6 +16,8 @@ export interface ReportEvent {
   outcomes: ServiceResult[];
   batches: BatchOutcome[];
   requests?: number;
+  /** From Plan: things a person should know that are not a service's outcome (`NO_TARGETS: …`). */
+  warnings?: string[];
 }
 
 export interface MetricPoint {
@@ -55,19 +58,22 @@ export async function buildReport(event: ReportEvent, deps: ReportDeps): Promise
       const why = batch.failure
         ? `the workflow step failed: ${batch.failure.Error ?? 'Error'}: ${truncate(causeMessage(batch.failure.Cause), 300)}`
         : 'the batch ended without an outcome for this service';
-      services.push({
-        serviceArn: svc.arn,
-        serviceName: svc.name,
-        outcome: 'FAILED',
-        reason: 'WORKFLOW_ERROR',
-        ...(svc.operationId ? { operationId: svc.operationId } : {}),
-        ...(svc.fromStatus ? { fromStatus: svc.fromStatus } : {}),
-        toStatus: svc.status,
-        polls: svc.polls,
-        finishedAt: new Date(now).toISOString(),
-        error: `${why}; last known status ${svc.status}`,
-        ...(svc.notes.length ? { notes: svc.notes } : {}),
-      });
+      // Not timed: nobody saw the operation end.
+      services.push(
+        serviceResult({
+          serviceArn: svc.arn,
+          serviceName: svc.name,
+          outcome: 'FAILED',
+          reason: 'WORKFLOW_ERROR',
+          error: `${why}; last known status ${svc.status}`,
+          ...(svc.operationId ? { operationId: svc.operationId } : {}),
+          ...(svc.fromStatus ? { fromStatus: svc.fromStatus } : {}),
+          toStatus: svc.status,
+          polls: svc.polls,
+          notes: svc.notes,
+          at: now,
+        }),
+      );
     }
   }
   services.sort(
@@ -84,6 +90,7 @@ export async function buildReport(event: ReportEvent, deps: ReportDeps): Promise
     finishedAt: new Date(now).toISOString(),
     ...(event.run.executionId ? { executionId: event.run.executionId } : {}),
     summary,
+    ...(event.warnings?.length ? { warnings: event.warnings } : {}),
     services,
   };
 
@@ -95,6 +102,8 @@ export async function buildReport(event: ReportEvent, deps: ReportDeps): Promise
     { name: 'ServicesTimedOut', unit: 'Count', value: summary.timedOut },
     { name: 'AppRunnerRequests', unit: 'Count', value: requests },
   ];
+  const noTargets = (event.warnings ?? []).filter((w) => w.startsWith('NO_TARGETS')).length;
+  if (noTargets > 0) metrics.push({ name: 'NoTargets', unit: 'Count', value: noTargets });
   for (const s of services) {
     if (s.outcome === 'SUCCEEDED' && s.durationSeconds !== undefined) {
       metrics.push({ name: 'OperationDurationSeconds', unit: 'Seconds', value: s.durationSeconds });
@@ -102,13 +111,15 @@ export async function buildReport(event: ReportEvent, deps: ReportDeps): Promise
   }
 
   const needsAttention = summary.failed + summary.timedOut > 0;
-  if (config.ALERT_TOPIC_ARN && (needsAttention || config.ALERT_ON === 'always')) {
+  // Warnings (a selection that matched nothing) do not fail the run, but someone must hear of them.
+  const alertWorthy = needsAttention || (report.warnings?.length ?? 0) > 0;
+  if (config.ALERT_TOPIC_ARN && (alertWorthy || config.ALERT_ON === 'always')) {
     try {
       const out = await deps.alerts.publish({
         topicArn: config.ALERT_TOPIC_ARN,
         subject: alertSubject(report),
         message: alertMessage(report, config.AWS_REGION),
-        attributes: { action: report.action, outcome: needsAttention ? 'attention' : 'ok' },
+        attributes: { action: report.action, outcome: alertWorthy ? 'attention' : 'ok' },
       });
       report.alert = { published: true, ...(out.messageId ? { messageId: out.messageId } : {}) };
     } catch (error) {
@@ -119,7 +130,7 @@ export async function buildReport(event: ReportEvent, deps: ReportDeps): Promise
       report.alert = { published: false, error: message };
       metrics.push({ name: 'AlertPublishFailed', unit: 'Count', value: 1 });
     }
-  } else if (needsAttention) {
+  } else if (alertWorthy) {
     report.alert = { published: false, error: 'no ALERT_TOPIC_ARN configured' };
   }
   log.info('run finished', { summary, alert: report.alert });
@@ -191,9 +202,13 @@ export function summarize(services: ServiceResult[]): RunSummary {
 export function alertSubject(report: ExecutionReport): string {
   const { summary } = report;
   const bad = summary.failed + summary.timedOut;
-  return bad > 0
-    ? `App Runner Scheduler: ${report.action} needs attention (${bad} of ${summary.targeted} services)`
-    : `App Runner Scheduler: ${report.action} finished (${summary.targeted} services)`;
+  if (bad > 0) {
+    return `App Runner Scheduler: ${report.action} needs attention (${bad} of ${summary.targeted} services)`;
+  }
+  if (report.warnings?.some((w) => w.startsWith('NO_TARGETS'))) {
+    return `App Runner Scheduler: ${report.action} matched no service`;
+  }
+  return `App Runner Scheduler: ${report.action} finished (${summary.targeted} services)`;
 }
 
 /** A plain-text alert a person can act on: which services, why, which execution, what to do next. */
@@ -214,6 +229,15 @@ export function alertMessage(report: ExecutionReport, region: string): string {
     `Requested by: ${report.requestedBy}${report.reason ? ` (${report.reason})` : ''}`,
     `Window:       ${report.startedAt} → ${report.finishedAt}`,
   );
+  if (report.warnings?.length) {
+    lines.push('', 'Warnings:', ...report.warnings.map((w) => `  - ${w}`));
+    if (report.warnings.some((w) => w.startsWith('NO_TARGETS'))) {
+      lines.push(
+        '  A selection that matches nothing is usually a typo in a tag or a schedule; check the targets.',
+        '  If no match is expected, set "allowNoTargets": true in the input (or the schedule).',
+      );
+    }
+  }
   if (bad.length > 0) {
     lines.push('', 'Needs attention:');
     for (const s of bad) {

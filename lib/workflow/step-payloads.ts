@@ -74,6 +74,7 @@ export const ReportEventSchema = z.looseObject({
   outcomes: z.array(ResultSchema),
   batches: z.array(BatchStateSchema),
   requests: z.number().optional(),
+  warnings: z.array(z.string()).optional(),
 });
 
 /** Parses a payload or throws InvalidInputError naming the bad fields. */

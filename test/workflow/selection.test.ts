@@ -159,4 +159,40 @@ describe('target selection and dry runs', () => {
     expect(run.calls().filter((c) => isMutating(c.op))).toEqual([]);
     expect(run.service('web-staging').tags[LEASE_TAG]).toBeUndefined();
   });
+
+  it('warns, alerts and counts a tag selection that matches no service, and changes nothing', async () => {
+    // Prepare: a typo in the tag value
+    const fleet = { services: [{ name: 'api-staging', status: 'PAUSED' as const, tags: { env: 'staging' } }] };
+    const input = { action: 'resume', targets: { tags: { env: 'stagng' } }, requestedBy: 'schedule:nightly' };
+
+    // Act
+    const run = await runScenario({ fleet, input });
+
+    // Assess
+    expect(run.result.status).toBe('SUCCEEDED');
+    expect(run.result.report?.summary.targeted).toBe(0);
+    expect(run.result.report?.warnings).toEqual([
+      'NO_TARGETS: tags env=stagng matched no service in us-east-1 (1 services there)',
+    ]);
+    expect(run.result.alerts).toHaveLength(1);
+    expect(run.result.alerts[0]?.subject).toBe('App Runner Scheduler: resume matched no service');
+    expect(run.result.alerts[0]?.message).toContain('NO_TARGETS: tags env=stagng');
+    expect(run.metric('NoTargets')).toBe(1);
+    expect(run.calls().filter((c) => isMutating(c.op))).toEqual([]);
+  });
+
+  it('accepts a selection that matches nothing quietly when the input allows it', async () => {
+    // Prepare
+    const fleet = { services: [{ name: 'api-staging', status: 'PAUSED' as const, tags: { env: 'staging' } }] };
+    const input = { action: 'resume', targets: { tags: { env: 'preview' } }, allowNoTargets: true };
+
+    // Act
+    const run = await runScenario({ fleet, input });
+
+    // Assess
+    expect(run.result.status).toBe('SUCCEEDED');
+    expect(run.result.report?.warnings).toBeUndefined();
+    expect(run.result.alerts).toEqual([]);
+    expect(run.metric('NoTargets')).toBe(0);
+  });
 });
