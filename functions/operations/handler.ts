@@ -3,13 +3,15 @@ import { lambdaAppRunner } from '../../lib/app-runner/lambda';
 import { makeHandler } from '../../lib/runtime/handler';
 import { lambdaRuntime, type RuntimeSource } from '../../lib/runtime/runtime';
 import type { BatchState } from '../../lib/workflow/batch';
+import type { StepFailure } from '../../lib/workflow/failure';
 import { parseBatch } from '../../lib/workflow/step-payloads';
-import { advanceBatch, type Mode } from './engine';
+import { advanceBatch, type Mode, settleAfterFailure } from './engine';
 
 /**
  * The Start and Check steps. Both run the one batch engine (./engine.ts) on a batch: Start right after Plan
- * (acting on Plan's fresh statuses at once), Check after each Wait (beginning with a poll). Two Lambda
- * functions rather than one keep their metrics, logs and alarms apart in the console.
+ * (acting on Plan's fresh statuses at once), Check after each Wait (beginning with a poll) and, when a step
+ * failed for good, to settle the batch from one more read. Two Lambda functions rather than one keep their
+ * metrics, logs and alarms apart in the console.
  */
 export function createHandler(
   mode: Mode,
@@ -24,7 +26,13 @@ export function createHandler(
       requestsPerSecond: batch.settings.requestsPerSecond,
     });
     const doneBefore = new Set(batch.services.filter((s) => s.result).map((s) => s.arn));
-    const next = await advanceBatch(batch, mode, { appRunner, clock: rt.clock, log });
+    const deps = { appRunner, clock: rt.clock, log };
+    // A batch arriving with a Catch's `failure` comes from "Record what App Runner shows": a step failed
+    // for good, and its open services are settled from one more read instead of being advanced.
+    const failure = (batch as BatchState & { failure?: StepFailure }).failure;
+    const next = failure
+      ? await settleAfterFailure({ ...batch, failure }, deps)
+      : await advanceBatch(batch, mode, deps);
     for (const svc of next.services) {
       if (svc.result && !doneBefore.has(svc.arn)) {
         log.info('service finished', {

@@ -227,3 +227,70 @@ export function limitReached(
   }
   return undefined;
 }
+
+// ---- After a step failed for good ----
+
+/**
+ * What is true of a service left open when a batch step failed for good, from one more read of App Runner:
+ * the workflow gives up on the service, but does not report a failure App Runner does not show (a crashed
+ * Check must not turn a good wake-up into a false alarm). `status` is undefined when it could not be read;
+ * `operation` is the tracked operation (for a service in flight) or the newest one (for one never seen acting).
+ */
+export function afterStepFailure(input: {
+  svc: TrackedService;
+  run: RunInfo;
+  failure: string;
+  status?: ServiceStatus;
+  operation?: OperationInfo;
+  readError?: string;
+}): Finish {
+  const { svc, run, failure, status, operation } = input;
+  const workflowError = (what: string, op?: OperationInfo): Finish => ({
+    kind: 'finish',
+    outcome: 'FAILED',
+    reason: 'WORKFLOW_ERROR',
+    error: `${failure}; ${what}`,
+    ...(op ? { operation: op } : {}),
+  });
+  if (status === undefined) {
+    return workflowError(
+      `could not read the service afterwards (${input.readError ?? 'unknown error'}); last known status ${svc.status}`,
+    );
+  }
+  if (status === 'DELETED') return afterStatus(svc, status, run.action) as Finish;
+  const ours =
+    operation &&
+    operation.type === operationTypeOf(run.action) &&
+    (svc.phase === 'IN_FLIGHT'
+      ? operation.id === svc.operationId
+      : (operation.startedAt ?? 0) >= Date.parse(run.startedAt));
+  if (!ours) {
+    if (svc.phase === 'IN_FLIGHT' && status === desiredStatus(run.action)) {
+      return { kind: 'finish', outcome: 'SUCCEEDED', notes: ['seen done after a workflow step failed'] };
+    }
+    return workflowError(`the service is ${status}`);
+  }
+  const adopt = svc.phase === 'IN_FLIGHT' ? undefined : operation;
+  if (isOpen(operation)) {
+    return workflowError(
+      `App Runner still shows ${operation.type} operation ${operation.id} in progress`,
+      adopt,
+    );
+  }
+  if (operation.status === 'SUCCEEDED') {
+    return {
+      kind: 'finish',
+      outcome: 'SUCCEEDED',
+      notes: ['seen done after a workflow step failed'],
+      ...(adopt ? { operation: adopt } : {}),
+      ...(operation.endedAt !== undefined ? { at: operation.endedAt } : {}),
+    };
+  }
+  return {
+    kind: 'finish',
+    outcome: 'FAILED',
+    reason: 'OPERATION_FAILED',
+    error: `App Runner reports operation ${operation.id} ${operation.status}; the service is ${status}`,
+    ...(adopt ? { operation: adopt } : {}),
+  };
+}

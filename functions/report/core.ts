@@ -5,11 +5,12 @@ import type { Config } from '../../lib/runtime/config';
 import { describeError } from '../../lib/runtime/errors';
 import type { Log } from '../../lib/runtime/powertools';
 import type { BatchState } from '../../lib/workflow/batch';
+import { type StepFailure, stepFailureText } from '../../lib/workflow/failure';
 import type { RunInfo } from '../../lib/workflow/run';
 import { serviceResult } from '../../lib/workflow/service-result';
 
 /** A batch as the Map returns it: its final state, or the state it had when a step failed for good. */
-export type BatchOutcome = BatchState & { failure?: { Error?: string; Cause?: string } };
+export type BatchOutcome = BatchState & { failure?: StepFailure };
 
 export interface ReportEvent {
   run: RunInfo;
@@ -56,7 +57,7 @@ export async function buildReport(event: ReportEvent, deps: ReportDeps): Promise
         continue;
       }
       const why = batch.failure
-        ? `the workflow step failed: ${batch.failure.Error ?? 'Error'}: ${truncate(causeMessage(batch.failure.Cause), 300)}`
+        ? stepFailureText(batch.failure)
         : 'the batch ended without an outcome for this service';
       // Not timed: nobody saw the operation end.
       services.push(
@@ -256,18 +257,4 @@ export function alertMessage(report: ExecutionReport, region: string): string {
     lines.push('  - check the service in the App Runner console (events and logs of the failed operation)');
   }
   return lines.join('\n');
-}
-
-function causeMessage(cause: string | undefined): string {
-  if (!cause) return 'no details';
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: string; message?: string };
-    return parsed.errorMessage ?? parsed.message ?? cause;
-  } catch {
-    return cause;
-  }
-}
-
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

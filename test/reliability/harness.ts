@@ -1,5 +1,6 @@
 import { metricSum } from '../../cli/local/capture';
 import type { LocalRunOptions, LocalRunResult } from '../../cli/local/executor';
+import { type LambdaFailure, lambdaFailure } from '../../cli/local/lambda-failures';
 import type { FaultSpec, FleetSpec } from '../../emulator/index';
 import type { ExecutionReport, ServiceResult } from '../../lib/contract/execution-result';
 import { startWorld as startSupportWorld, type World } from '../support/world';
@@ -71,10 +72,8 @@ export function expectedMetrics(report: ExecutionReport | undefined): Record<str
 }
 
 /** An error the state machine's Retry lists match by name, as Lambda or Step Functions would raise it. */
-export function taskError(name: 'Lambda.Unknown' | 'States.Timeout', message: string): Error {
-  const error = new Error(message);
-  error.name = name;
-  return error;
+export function taskError(name: LambdaFailure, message: string): Error {
+  return lambdaFailure(name, message);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LAMBDA_FAILURES } from '../../cli/local/lambda-failures';
 import { ErrorNames } from '../../lib/runtime/errors';
 import {
   expectedMetrics,
@@ -23,6 +24,10 @@ const wake = {
 };
 const START = 'Start the operations';
 const CHECK = 'Check the operations';
+const SETTLE = 'Record what App Runner shows';
+const STEPS = ['Plan the run', START, CHECK, 'Report the outcomes'];
+/** A crash, time-outs (new and old names) and an out-of-memory, as Step Functions reports them. */
+const FAILURES = ['Runtime.ExitError', 'Sandbox.Timedout', 'States.Timeout', 'Lambda.Unknown'] as const;
 const allSucceeded = Object.fromEntries(NAMES.map((n) => [n, 'SUCCEEDED']));
 
 /** Exactly one resume operation per service, reported as that service's operation; no pause. */
@@ -145,10 +150,11 @@ describe('Lambda task crashes and time-outs', () => {
     expectOneOperationEach(world, result.report);
   });
 
-  it('records every service of a batch whose Check keeps crashing as FAILED, alerts, and starts nothing twice', async () => {
-    // Prepare: every Check invocation crashes; the Retry policy gives up after 4 retries.
+  it('records the services of a batch whose Check keeps crashing as App Runner shows them: still in progress', async () => {
+    // Prepare: every Check invocation crashes (the Retry policy gives up after 4 retries) at the first poll,
+    // 20 s in, while the 45 s resumes are still running.
     const taskFault = (state: string, _n: number, phase: string) =>
-      state === CHECK && phase === 'before' ? taskError('Lambda.Unknown', 'crashed') : undefined;
+      state === CHECK && phase === 'before' ? taskError('Runtime.ExitError', 'crashed') : undefined;
 
     // Act
     const { world, result } = await runRow(fleet, wake, { taskFault });
@@ -161,14 +167,85 @@ describe('Lambda task crashes and time-outs', () => {
     );
     for (const name of NAMES) {
       const line = lineOf(result.report, name);
-      expect(line.operationId).toBe(world.operationsStarted(name)[0]!.id);
-      expect(line.error).toContain('the workflow step failed: Lambda.Unknown');
+      const operation = world.operationsStarted(name)[0]!;
+      expect(line.operationId).toBe(operation.id);
+      expect(line.error).toBe(
+        `the workflow step failed: Runtime.ExitError: crashed; App Runner still shows RESUME_SERVICE operation ${operation.id} in progress`,
+      );
     }
     expect(world.acceptedActions('ResumeService')).toEqual(Object.fromEntries(NAMES.map((n) => [n, 1])));
     expect(result.alerts).toHaveLength(1);
     expect(result.alerts[0]!.message).toContain('api-staging: FAILED WORKFLOW_ERROR');
     expect(summaryMetrics(result, 'resume')).toEqual(expectedMetrics(result.report));
-    expect(summaryMetrics(result, 'resume').ServicesFailed).toBe(3);
+  });
+
+  it('records the services of a batch whose Check keeps crashing as SUCCEEDED when App Runner finished them: no false alarm', async () => {
+    // Prepare: 10 s resumes; the first Check (20 s in) crashes for good, when every resume has ended.
+    const quick = { ...fleet, defaults: { resumeSeconds: 10, pauseSeconds: 10 } };
+    const taskFault = (state: string, _n: number, phase: string) =>
+      state === CHECK && phase === 'before' ? taskError('Sandbox.Timedout', 'timed out') : undefined;
+
+    // Act
+    const { world, result } = await runRow(quick, wake, { taskFault });
+
+    // Assess
+    expect(result.status).toBe('SUCCEEDED');
+    expect(outcomes(result.report)).toEqual(allSucceeded);
+    for (const name of NAMES) {
+      expect(lineOf(result.report, name).notes).toContain('seen done after a workflow step failed');
+    }
+    expectOneOperationEach(world, result.report);
+    expect(result.alerts).toEqual([]);
+  });
+
+  it('falls back to the last known status when even the second look fails for good', async () => {
+    // Prepare: the Check function fails whatever it is asked, the second look included.
+    const taskFault = (state: string, _n: number, phase: string) =>
+      (state === CHECK || state === SETTLE) && phase === 'before'
+        ? taskError('Lambda.Unknown', 'out of memory')
+        : undefined;
+
+    // Act
+    const { world, result } = await runRow(fleet, wake, { taskFault });
+
+    // Assess
+    expect(result.status).toBe('FAILED');
+    expect(outcomes(result.report)).toEqual(
+      Object.fromEntries(NAMES.map((n) => [n, 'FAILED WORKFLOW_ERROR'])),
+    );
+    for (const name of NAMES) {
+      expect(lineOf(result.report, name).error).toBe(
+        'the workflow step failed: Lambda.Unknown: out of memory; last known status OPERATION_IN_PROGRESS',
+      );
+    }
+    expect(world.acceptedActions('ResumeService')).toEqual(Object.fromEntries(NAMES.map((n) => [n, 1])));
+  });
+
+  describe.each(STEPS)('a failure of the function behind "%s"', (step) => {
+    it.each(FAILURES)(
+      '%s twice in a row (once after its work, once before) leaves every outcome as if nothing happened',
+      async (name) => {
+        // Prepare: the first invocation does its work and its result is lost; the retry fails before working.
+        const taskFault = (state: string, n: number, phase: string) =>
+          state === step && ((n === 1 && phase === 'after') || (n === 2 && phase === 'before'))
+            ? taskError(name, LAMBDA_FAILURES[name])
+            : undefined;
+
+        // Act
+        const { world, result } = await runRow(fleet, wake, { taskFault });
+
+        // Assess
+        expect(result.status).toBe('SUCCEEDED');
+        expect(outcomes(result.report)).toEqual(allSucceeded);
+        expectOneOperationEach(world, result.report);
+        expect(result.alerts).toEqual([]);
+        // A Report that crashed after publishing its metrics publishes them again when retried: metrics,
+        // like alerts, are at least once (docs/RELIABILITY.md). Every other step publishes them once.
+        if (step !== 'Report the outcomes') {
+          expect(summaryMetrics(result, 'resume')).toEqual(expectedMetrics(result.report));
+        }
+      },
+    );
   });
 
   it('retries a Report that crashes after publishing: the report stays complete and the alert may repeat', async () => {

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { FUNCTION_IDS, loadDefinition, REPO_ROOT } from '../../cli/local/definition';
+import { LAMBDA_FAILURES } from '../../cli/local/lambda-failures';
 import { ErrorNames } from '../../lib/runtime/errors';
 
 type AslValidator = (
@@ -58,6 +59,55 @@ function handlerOf(functionId: string): { path: string; exportName: string } {
   const dot = handler.lastIndexOf('.');
   return { path: resolve(REPO_ROOT, `${handler.slice(0, dot)}.ts`), exportName: handler.slice(dot + 1) };
 }
+
+type Retrier = { ErrorEquals: string[]; MaxAttempts?: number };
+
+/** The retrier Step Functions applies to an error: the first whose ErrorEquals names it (or States.ALL). */
+function retrierFor(state: State, error: string): Retrier | undefined {
+  return ((state.Retry as Retrier[] | undefined) ?? []).find(
+    (r) => r.ErrorEquals.includes(error) || r.ErrorEquals.includes('States.ALL'),
+  );
+}
+
+/** The product's own deterministic errors: retrying them cannot help, so they are never retried. */
+const DETERMINISTIC = [ErrorNames.InvalidInput, ErrorNames.InvalidConfig, ErrorNames.AppRunnerRequestFailed];
+
+describe('the retriers', () => {
+  const tasks = allStates(loadDefinition().definition.States as Record<string, State>).filter(
+    ([, s]) => s.Type === 'Task',
+  );
+
+  it.each(tasks.map(([name]) => name))(
+    'of "%s" retry every failure of the function itself at least twice',
+    (name) => {
+      // Prepare
+      const state = tasks.find(([n]) => n === name)![1];
+
+      // Act
+      const attempts = Object.keys(LAMBDA_FAILURES).map((error) => [
+        error,
+        retrierFor(state, error)?.MaxAttempts ?? 0,
+      ]);
+
+      // Assess: a crash, a time-out or an out-of-memory, once or twice in a row, is ridden out.
+      expect(Object.fromEntries(attempts)).toEqual(
+        Object.fromEntries(Object.keys(LAMBDA_FAILURES).map((error) => [error, expect.any(Number)])),
+      );
+      for (const [error, max] of attempts) expect(max, `${name}: ${error}`).toBeGreaterThanOrEqual(2);
+    },
+  );
+
+  it.each(tasks.map(([name]) => name))('of "%s" never retry the product\'s deterministic errors', (name) => {
+    // Prepare
+    const state = tasks.find(([n]) => n === name)![1];
+
+    // Act
+    const attempts = DETERMINISTIC.map((error) => retrierFor(state, error)?.MaxAttempts ?? 0);
+
+    // Assess
+    expect(attempts).toEqual(DETERMINISTIC.map(() => 0));
+  });
+});
 
 describe('the state machine definition', () => {
   it('is accepted by asl-validator', () => {

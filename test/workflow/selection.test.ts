@@ -162,7 +162,9 @@ describe('target selection and dry runs', () => {
 
   it('warns, alerts and counts a tag selection that matches no service, and changes nothing', async () => {
     // Prepare: a typo in the tag value
-    const fleet = { services: [{ name: 'api-staging', status: 'PAUSED' as const, tags: { env: 'staging' } }] };
+    const fleet = {
+      services: [{ name: 'api-staging', status: 'PAUSED' as const, tags: { env: 'staging' } }],
+    };
     const input = { action: 'resume', targets: { tags: { env: 'stagng' } }, requestedBy: 'schedule:nightly' };
 
     // Act
@@ -183,7 +185,9 @@ describe('target selection and dry runs', () => {
 
   it('accepts a selection that matches nothing quietly when the input allows it', async () => {
     // Prepare
-    const fleet = { services: [{ name: 'api-staging', status: 'PAUSED' as const, tags: { env: 'staging' } }] };
+    const fleet = {
+      services: [{ name: 'api-staging', status: 'PAUSED' as const, tags: { env: 'staging' } }],
+    };
     const input = { action: 'resume', targets: { tags: { env: 'preview' } }, allowNoTargets: true };
 
     // Act
