@@ -8,7 +8,7 @@ import {
   type OperationInfo,
   type ServiceStatus,
 } from '../../lib/app-runner/port';
-import { LEASE_TAG } from '../../lib/contract/tags';
+import { LEASE_TAGS, leaseTags, readLease } from '../../lib/contract/tags';
 import type { Clock } from '../../lib/runtime/clock';
 import { describeError } from '../../lib/runtime/errors';
 import type { Log } from '../../lib/runtime/powertools';
@@ -189,7 +189,7 @@ async function startOne(s: BatchState, svc: TrackedService, deps: EngineDeps): P
   const { action } = s.run;
   // A resume that carries a lease writes it first, so that a pause arriving meanwhile already sees it.
   if (action === 'resume' && s.run.keepAwakeUntil && !svc.leaseSet) {
-    await appRunner.tagResource(svc.arn, { [LEASE_TAG]: s.run.keepAwakeUntil });
+    await appRunner.tagResource(svc.arn, leaseTags(s.run.keepAwakeUntil, s.run.requestedBy, s.run.reason));
     svc.leaseSet = true;
     svc.notes.push(`keep-awake lease set until ${s.run.keepAwakeUntil}`);
   }
@@ -238,6 +238,11 @@ async function startOne(s: BatchState, svc: TrackedService, deps: EngineDeps): P
     }
     attempt++;
     svc.fromStatus ??= svc.status;
+    // An overridden lease is removed right before PauseService, so that it is never gone without a pause.
+    if (action === 'pause' && s.run.overrideLease && !svc.leaseRemoved && hasActiveLease(tags, clock.now())) {
+      await appRunner.untagResource(svc.arn, [...LEASE_TAGS]);
+      svc.leaseRemoved = true;
+    }
     try {
       const out =
         action === 'resume' ? await appRunner.resumeService(svc.arn) : await appRunner.pauseService(svc.arn);
@@ -265,6 +270,11 @@ async function startOne(s: BatchState, svc: TrackedService, deps: EngineDeps): P
   }
   // Still contended after re-reading: try again on the next round.
   svc.lastError = 'the service kept changing state; will retry';
+}
+
+function hasActiveLease(tags: Record<string, string>, now: number): boolean {
+  const lease = readLease(tags);
+  return lease.until !== undefined && lease.until > now;
 }
 
 function wait(svc: TrackedService, waitingFor: string): void {

@@ -60,6 +60,7 @@ export async function plan(event: PlanEvent, deps: PlanDeps): Promise<PlanResult
     requestedBy: input.requestedBy,
     scheduled: input.requestedBy.startsWith('schedule:'),
     ...(lease ? { keepAwakeUntil: lease } : {}),
+    ...(input.overrideLease ? { overrideLease: true } : {}),
     startedAt: event.startTime ?? new Date(clock.now()).toISOString(),
     ...(event.executionId ? { executionId: event.executionId } : {}),
   };

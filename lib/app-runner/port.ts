@@ -97,6 +97,7 @@ export interface AppRunnerPort {
   listOperationsPage(arn: string, nextToken?: string): Promise<Page<OperationInfo>>;
   listTags(arn: string): Promise<Record<string, string>>;
   tagResource(arn: string, tags: Record<string, string>): Promise<void>;
+  untagResource(arn: string, keys: string[]): Promise<void>;
 }
 
 /** Safety bound on pages read in one listing (20 services a page: 200,000 services). */
@@ -162,5 +163,6 @@ export function countingPort(port: AppRunnerPort, count: () => void): AppRunnerP
     listOperationsPage: counted((arn: string, token?: string) => port.listOperationsPage(arn, token)),
     listTags: counted((arn: string) => port.listTags(arn)),
     tagResource: counted((arn: string, tags: Record<string, string>) => port.tagResource(arn, tags)),
+    untagResource: counted((arn: string, keys: string[]) => port.untagResource(arn, keys)),
   };
 }

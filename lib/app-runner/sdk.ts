@@ -9,6 +9,7 @@ import {
   type Service,
   type ServiceSummary,
   TagResourceCommand,
+  UntagResourceCommand,
 } from '@aws-sdk/client-apprunner';
 import { regionOfArn } from './arn';
 import {
@@ -145,6 +146,16 @@ export class SdkAppRunner implements AppRunnerPort {
           ResourceArn: arn,
           Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
         }),
+        this.callOptions(),
+      ),
+    );
+  }
+
+  async untagResource(arn: string, keys: string[]): Promise<void> {
+    const region = regionOfArn(arn);
+    await call('UntagResource', () =>
+      this.client(region).send(
+        new UntagResourceCommand({ ResourceArn: arn, TagKeys: keys }),
         this.callOptions(),
       ),
     );

@@ -1,19 +1,59 @@
 /** Tags this product reads and writes on App Runner services (contract: see docs). */
 export const LEASE_TAG = 'apprunner-scheduler:keep-awake-until';
+/** Who set the lease (the run's requestedBy), written with it. */
+export const LEASE_BY_TAG = 'apprunner-scheduler:keep-awake-by';
+/** Why (the run's reason, at most 256 characters), written with it. */
+export const LEASE_REASON_TAG = 'apprunner-scheduler:keep-awake-reason';
 export const OPT_OUT_TAG = 'apprunner-scheduler:opt-out';
+
+/** The tags that make up a keep-awake lease (removed together when a lease is overridden). */
+export const LEASE_TAGS = [LEASE_TAG, LEASE_BY_TAG, LEASE_REASON_TAG] as const;
 
 export interface Lease {
   until?: number;
   /** The tag was present but unreadable; it is ignored and reported. */
   malformed?: string;
+  by?: string;
+  reason?: string;
 }
 
-/** Reads the keep-awake lease tag. */
+/** Reads the keep-awake lease tags. */
 export function readLease(tags: Record<string, string>): Lease {
   const raw = tags[LEASE_TAG];
   if (raw === undefined || raw === '') return {};
   const until = Date.parse(raw);
-  return Number.isNaN(until) ? { malformed: raw } : { until };
+  const who = {
+    ...(tags[LEASE_BY_TAG] ? { by: tags[LEASE_BY_TAG] } : {}),
+    ...(tags[LEASE_REASON_TAG] ? { reason: tags[LEASE_REASON_TAG] } : {}),
+  };
+  return Number.isNaN(until) ? { malformed: raw, ...who } : { until, ...who };
+}
+
+/**
+ * The tags a lease is written as. Tag values take letters, digits, spaces and `_ . : / = + - @` and at most
+ * 256 characters: anything else in the reason becomes a space (the full reason stays in the run's report).
+ */
+export function leaseTags(until: string, by: string, reason: string): Record<string, string> {
+  const clean = (text: string) =>
+    text
+      .replace(/[^\p{L}\p{N}\s_.:/=+\-@]/gu, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .replace(/^aws:/i, '')
+      .slice(0, 256);
+  return {
+    [LEASE_TAG]: until,
+    [LEASE_BY_TAG]: clean(by) || 'unknown',
+    ...(clean(reason) ? { [LEASE_REASON_TAG]: clean(reason) } : {}),
+  };
+}
+
+/** `until 2026-11-28T08:00:00.000Z, set by user:alice ("INC-4711")`: a lease, as a person reads it. */
+export function describeLease(lease: Lease): string {
+  const until = lease.until !== undefined ? `until ${new Date(lease.until).toISOString()}` : 'unreadable';
+  const by = lease.by ? `, set by ${lease.by}` : '';
+  const why = lease.reason ? ` ("${lease.reason}")` : '';
+  return `${until}${by}${why}`;
 }
 
 export function isOptedOut(tags: Record<string, string>): boolean {

@@ -53,6 +53,8 @@ export interface TrackedService {
   waited?: boolean;
   /** This run wrote the keep-awake lease tag. */
   leaseSet?: boolean;
+  /** This run removed an overridden keep-awake lease (pause with overrideLease). */
+  leaseRemoved?: boolean;
   polls: number;
   transientErrors: number;
   lastError?: string;

@@ -1,7 +1,7 @@
 import type { ServiceStatus } from '../app-runner/port';
 import type { Action } from '../contract/execution-input';
 import type { OutcomeReason } from '../contract/execution-result';
-import { isOptedOut, LEASE_TAG, OPT_OUT_TAG, readLease } from '../contract/tags';
+import { describeLease, isOptedOut, LEASE_TAG, OPT_OUT_TAG, readLease } from '../contract/tags';
 import type { RunInfo } from './run';
 
 /** What to do with one service, decided from its status and tags alone (pure; no I/O). */
@@ -47,11 +47,15 @@ export function decide(
   if (run.action === 'pause') {
     const lease = readLease(tags);
     if (lease.until !== undefined && lease.until > now) {
-      return {
-        kind: 'skip',
-        reason: 'KEEP_AWAKE_LEASE',
-        notes: [...notes, `kept awake until ${new Date(lease.until).toISOString()}`],
-      };
+      if (!run.overrideLease) {
+        return {
+          kind: 'skip',
+          reason: 'KEEP_AWAKE_LEASE',
+          notes: [...notes, `kept awake ${describeLease(lease)}`],
+        };
+      }
+      // The workflow removes the lease itself, right before PauseService (never before the run has started).
+      notes.push(`keep-awake lease ${describeLease(lease)} overridden by ${run.requestedBy}`);
     }
     if (lease.malformed !== undefined) notes.push(`ignored unreadable ${LEASE_TAG} tag "${lease.malformed}"`);
   }

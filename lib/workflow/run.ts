@@ -9,6 +9,8 @@ export interface RunInfo {
   /** true when requestedBy starts with "schedule:" — opt-out tags apply only to scheduled runs. */
   scheduled: boolean;
   keepAwakeUntil?: string;
+  /** Pause only: pause services kept awake by a lease too, removing the lease right before PauseService. */
+  overrideLease?: boolean;
   startedAt: string;
   executionId?: string;
 }

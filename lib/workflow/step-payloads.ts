@@ -18,6 +18,7 @@ const RunInfoSchema = z.object({
   requestedBy: z.string(),
   scheduled: z.boolean(),
   keepAwakeUntil: z.string().optional(),
+  overrideLease: z.boolean().optional(),
   startedAt: z.string(),
   executionId: z.string().optional(),
 });

@@ -53,6 +53,8 @@ export interface WireService {
   w?: string;
   /** Flags: lease set by this run. */
   l?: 1;
+  /** Flags: removed an overridden lease. */
+  lr?: 1;
   /** Flags: joined an operation already in flight. */
   j?: 1;
   /** Flags: waited for another operation. */
@@ -146,6 +148,7 @@ function encodeService(svc: TrackedService, prefix: string): WireService {
   if (svc.fromStatus) w.f = STATUS_CODES[svc.fromStatus];
   if (svc.waitingFor) w.w = svc.waitingFor;
   if (svc.leaseSet) w.l = 1;
+  if (svc.leaseRemoved) w.lr = 1;
   if (svc.joined) w.j = 1;
   if (svc.waited) w.wd = 1;
   if (svc.lastError) w.e = cap(svc.lastError);
@@ -191,6 +194,7 @@ function decodeService(w: WireService, prefix: string, phases: Record<string, Ph
     ...(w.f ? { fromStatus: decodeCode(STATUS_OF, w.f) } : {}),
     ...(w.w ? { waitingFor: w.w } : {}),
     ...(w.l ? { leaseSet: true } : {}),
+    ...(w.lr ? { leaseRemoved: true } : {}),
     ...(w.j ? { joined: true } : {}),
     ...(w.wd ? { waited: true } : {}),
     ...(w.e ? { lastError: w.e } : {}),

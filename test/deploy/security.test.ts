@@ -97,10 +97,18 @@ describe('security of the packaged stack', () => {
         expect([s.Resource].flat().map(reach), `${s.role} ${action}`).toEqual(['app-runner-services']);
       }
     }
-    // Only the two batch-engine roles may tag, and only the keep-awake lease.
-    const tagging = statements.filter((s) => [s.Action].flat().includes('apprunner:TagResource'));
+    // Only the two batch-engine roles may tag or untag, and only the keep-awake lease's own tags.
+    const tagging = statements.filter((s) =>
+      [s.Action].flat().some((a) => a === 'apprunner:TagResource' || a === 'apprunner:UntagResource'),
+    );
     const leaseOnly = {
-      'ForAllValues:StringEquals': { 'aws:TagKeys': ['apprunner-scheduler:keep-awake-until'] },
+      'ForAllValues:StringEquals': {
+        'aws:TagKeys': [
+          'apprunner-scheduler:keep-awake-until',
+          'apprunner-scheduler:keep-awake-by',
+          'apprunner-scheduler:keep-awake-reason',
+        ],
+      },
     };
     expect(tagging.map((s) => [s.role, s.Condition]).sort()).toEqual([
       ['CheckOperationsRole', leaseOnly],

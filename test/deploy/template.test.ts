@@ -254,7 +254,7 @@ describe('the packaged CloudFormation template', () => {
         },
       ]),
     );
-    // Start and Check run one batch engine (either may start, poll or sweep): the same App Runner calls.
+    // Start and Check run one batch engine (either may start, poll, sweep, set or remove a lease): the same calls.
     const batchEngine = (logGroup: string) =>
       normalised([
         ...(logAndTraceStatements(logGroup) as Statement[]),
@@ -272,10 +272,16 @@ describe('the packaged CloudFormation template', () => {
         },
         {
           Effect: 'Allow',
-          Action: 'apprunner:TagResource',
+          Action: ['apprunner:TagResource', 'apprunner:UntagResource'],
           Resource: SERVICE_ARNS,
           Condition: {
-            'ForAllValues:StringEquals': { 'aws:TagKeys': ['apprunner-scheduler:keep-awake-until'] },
+            'ForAllValues:StringEquals': {
+              'aws:TagKeys': [
+                'apprunner-scheduler:keep-awake-until',
+                'apprunner-scheduler:keep-awake-by',
+                'apprunner-scheduler:keep-awake-reason',
+              ],
+            },
           },
         },
       ]);

@@ -1,37 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { advanceBatch } from '../../functions/operations/engine';
 import { WORK_MARGIN_SECONDS } from '../../functions/operations/pacing';
-import type { AppRunnerPort, ServiceInfo } from '../../lib/app-runner/port';
+import { InMemoryAppRunner } from '../../lib/app-runner/memory';
 import { VirtualClock } from '../../lib/runtime/clock';
 import { batchState } from '../support/batch';
 
 const START = Date.UTC(2026, 10, 30, 6, 0, 0);
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
-/** An App Runner that answers every DescribeService after 5 s and never finishes an operation. */
-function slowAppRunner(clock: VirtualClock): AppRunnerPort {
-  const describe = async (arn: string): Promise<ServiceInfo> => {
-    await clock.sleep(5000);
-    return { arn, name: arn.split('/')[1] ?? arn, region: 'us-east-1', status: 'OPERATION_IN_PROGRESS' };
-  };
-  const unused = () => Promise.reject(new Error('not expected in this test'));
-  return {
-    listServicesPage: unused,
-    describeService: describe,
-    resumeService: unused,
-    pauseService: unused,
-    listOperationsPage: unused,
-    listTags: unused,
-    tagResource: unused,
-  };
-}
-
 describe('the time one Check may take', () => {
   it('stops polling at the poll window plus the work margin however slow App Runner answers', async () => {
-    // Prepare: 100 operations in flight, old enough to poll, one DescribeService each (no region count known)
+    // Prepare: 100 resumes in flight that never end, old enough to poll; App Runner answers every call after
+    // 5 s; one DescribeService each (no region count known)
     const clock = new VirtualClock(START);
+    const appRunner = new InMemoryAppRunner(clock);
+    const services = Array.from({ length: 100 }, (_, i) =>
+      appRunner.addService({
+        name: `svc-${String(i).padStart(4, '0')}`,
+        inFlight: { type: 'RESUME_SERVICE', elapsedSeconds: 60, seconds: Number.POSITIVE_INFINITY },
+      }),
+    );
+    appRunner.delayWith(() => 5000);
     const batch = batchState(
-      Array.from({ length: 100 }, () => ({
+      services.map((s) => ({
+        arn: s.arn,
+        name: s.name,
         operationId: '00000000-0000-4000-8000-000000000000',
         operationStartedAt: START - 60_000,
       })),
@@ -39,9 +32,7 @@ describe('the time one Check may take', () => {
     );
 
     // Act
-    const next = await clock.run(() =>
-      advanceBatch(batch, 'check', { appRunner: slowAppRunner(clock), clock, log: quiet }),
-    );
+    const next = await clock.run(() => advanceBatch(batch, 'check', { appRunner, clock, log: quiet }));
 
     // Assess: 100 describes would take 500 s; the invocation stops after 40 + 30 s (+ the call under way)
     const spent = clock.now() - START;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../functions/plan/core';
+import { InMemoryAppRunner } from '../../lib/app-runner/memory';
 import { AppRunnerCallError, type AppRunnerPort } from '../../lib/app-runner/port';
 import { ManualClock } from '../../lib/runtime/clock';
 import { loadConfig } from '../../lib/runtime/config';
@@ -7,25 +8,19 @@ import { ErrorNames } from '../../lib/runtime/errors';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
+/** An App Runner whose every call fails with `kind`. */
 function failingListServices(kind: 'AccessDenied' | 'Throttled'): AppRunnerPort {
-  const fail = () =>
-    Promise.reject(
+  const appRunner = new InMemoryAppRunner(new ManualClock());
+  appRunner.failWith(
+    (call) =>
       new AppRunnerCallError(
         kind,
-        'ListServices',
+        call.operation,
         kind === 'Throttled' ? 'ThrottlingException' : 'AccessDeniedException',
         'no',
       ),
-    );
-  return {
-    listServicesPage: fail,
-    describeService: fail,
-    resumeService: fail,
-    pauseService: fail,
-    listOperationsPage: fail,
-    listTags: fail,
-    tagResource: fail,
-  };
+  );
+  return appRunner;
 }
 
 describe('Plan when App Runner cannot be listed', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LEASE_TAG, OPT_OUT_TAG } from '../../lib/contract/tags';
-import { MUTATING_OPS, runScenario, summaryMetrics, T0 } from './harness';
+import { LEASE_BY_TAG, LEASE_REASON_TAG, LEASE_TAG, OPT_OUT_TAG } from '../../lib/contract/tags';
+import { arnOf, MUTATING_OPS, runScenario, summaryMetrics, T0 } from './harness';
 
 const future = new Date(T0 + 2 * 3600_000).toISOString();
 const past = new Date(T0 - 3600_000).toISOString();
@@ -79,6 +79,74 @@ describe('pause workflow', () => {
     expect(run.service('demo-app').status).toBe('RUNNING');
     expect(run.result.alerts).toEqual([]);
     expect(summaryMetrics(run)).toMatchObject({ ServicesSkipped: 1, ServicesSucceeded: 1 });
+  });
+
+  it('pauses a leased service when told to override the lease, removing the lease only right before PauseService', async () => {
+    // Prepare
+    const fleet = {
+      services: [
+        {
+          name: 'demo-app',
+          status: 'RUNNING' as const,
+          pauseSeconds: 20,
+          tags: {
+            [LEASE_TAG]: future,
+            [LEASE_BY_TAG]: 'user:bob',
+            [LEASE_REASON_TAG]: 'demo for ACME',
+            team: 'sales',
+          },
+        },
+      ],
+    };
+    const input = {
+      action: 'pause',
+      targets: { serviceNames: ['demo-app'] },
+      requestedBy: 'user:alice',
+      overrideLease: true,
+    };
+
+    // Act
+    const run = await runScenario({ fleet, input });
+
+    // Assess
+    expect(run.result.status).toBe('SUCCEEDED');
+    expect(run.outcome('demo-app')).toMatchObject({ outcome: 'SUCCEEDED', toStatus: 'PAUSED' });
+    expect(run.outcome('demo-app').notes).toContain(
+      `keep-awake lease until ${future}, set by user:bob ("demo for ACME") overridden by user:alice`,
+    );
+    expect(run.service('demo-app').tags).toEqual({ team: 'sales' });
+    const mutating = run
+      .calls(undefined, 'demo-app')
+      .filter((c) => ['UntagResource', 'PauseService'].includes(c.op));
+    expect(mutating.map((c) => c.op)).toEqual(['UntagResource', 'PauseService']);
+    expect(mutating[0]?.input).toEqual({
+      ResourceArn: arnOf('demo-app'),
+      TagKeys: [LEASE_TAG, LEASE_BY_TAG, LEASE_REASON_TAG],
+    });
+  });
+
+  it('leaves the lease in place in a dry run that would override it', async () => {
+    // Prepare
+    const fleet = {
+      services: [{ name: 'demo-app', status: 'RUNNING' as const, tags: { [LEASE_TAG]: future } }],
+    };
+    const input = {
+      action: 'pause',
+      targets: { serviceNames: ['demo-app'] },
+      dryRun: true,
+      overrideLease: true,
+    };
+
+    // Act
+    const run = await runScenario({ fleet, input });
+
+    // Assess
+    expect(run.outcome('demo-app')).toMatchObject({ outcome: 'SKIPPED', reason: 'DRY_RUN' });
+    expect(run.outcome('demo-app').notes).toContain('would pause (status RUNNING)');
+    expect(run.service('demo-app').tags[LEASE_TAG]).toBe(future);
+    expect(
+      run.calls().filter((c) => ['UntagResource', 'PauseService', 'TagResource'].includes(c.op)),
+    ).toEqual([]);
   });
 
   it('leaves an opted-out service alone in a scheduled run', async () => {

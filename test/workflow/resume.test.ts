@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LEASE_TAG, OPT_OUT_TAG } from '../../lib/contract/tags';
+import { LEASE_BY_TAG, LEASE_REASON_TAG, LEASE_TAG, OPT_OUT_TAG } from '../../lib/contract/tags';
 import { arnOf, runScenario, summaryMetrics, T0 } from './harness';
 
 describe('resume workflow', () => {
@@ -170,13 +170,14 @@ describe('resume workflow', () => {
       action: 'resume',
       targets: { serviceNames: ['api-staging', 'web-staging'] },
       requestedBy: 'user:alice',
+      reason: 'INC-4711: debugging "checkout" (prod)',
       keepAwakeUntil: until,
     };
 
     // Act
     const run = await runScenario({ fleet, input });
 
-    // Assess
+    // Assess: the lease says until when, who and why (tag values take no quotes or parentheses)
     expect(run.result.status).toBe('SUCCEEDED');
     for (const name of ['api-staging', 'web-staging']) {
       expect(run.service(name).tags[LEASE_TAG]).toBe(until);
@@ -185,7 +186,11 @@ describe('resume workflow', () => {
       expect(tagged).toHaveLength(1);
       expect(tagged[0]?.input).toEqual({
         ResourceArn: arnOf(name),
-        Tags: [{ Key: LEASE_TAG, Value: until }],
+        Tags: [
+          { Key: LEASE_TAG, Value: until },
+          { Key: LEASE_BY_TAG, Value: 'user:alice' },
+          { Key: LEASE_REASON_TAG, Value: 'INC-4711: debugging checkout prod' },
+        ],
       });
     }
     const order = run.emulator.calls
