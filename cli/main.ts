@@ -11,6 +11,8 @@ const commandModules: Array<() => Promise<CommandModule>> = [
   () => import('./commands/pause'),
   () => import('./commands/status'),
   () => import('./commands/schedules'),
+  () => import('./commands/history'),
+  () => import('./commands/freeze'),
   () => import('./commands/run'),
   () => import('./commands/emulator'),
 ];
