@@ -113,6 +113,11 @@ async function runHistory(opts: HistoryOptions): Promise<number> {
       client.destroy();
     }
     const shown = opts.service ? runs.filter((r) => r.service) : runs;
+    if (opts.service && runs.length > shown.length) {
+      io.err(
+        `note: ${runs.length - shown.length} other run(s) in that time have no line for ${opts.service} (other targets, or no report yet).`,
+      );
+    }
     if (opts.json) {
       io.out(
         JSON.stringify(
@@ -133,11 +138,6 @@ async function runHistory(opts: HistoryOptions): Promise<number> {
     }
     if (more)
       io.out(`\nOnly the newest ${opts.limit} runs are shown; --limit or a shorter --since to see others.`);
-    if (opts.service && runs.length > shown.length) {
-      io.err(
-        `note: ${runs.length - shown.length} other run(s) in that time have no line for ${opts.service} (other targets, or no report yet).`,
-      );
-    }
     return ExitCode.Ok;
   } catch (error) {
     return reportError(error, io.err);

@@ -135,7 +135,9 @@ export function toRun(
     status,
     startedAt: (described.startDate ?? item.startDate ?? new Date(0)).toISOString(),
     ...(stopped ? { stoppedAt: stopped.toISOString() } : {}),
-    ...pick(report ?? input, ['action', 'requestedBy', 'reason', 'dryRun']),
+    // Who asked and for what: the input says it first-hand; the report echoes it.
+    ...pick(report ?? {}, ['action', 'requestedBy', 'reason', 'dryRun']),
+    ...pick(input, ['action', 'requestedBy', 'reason', 'dryRun']),
     failed: (report?.services ?? [])
       .filter((s) => s.outcome === 'FAILED' || s.outcome === 'TIMED_OUT')
       .map((s) => ({
