@@ -12,7 +12,6 @@ import { clockTime, renderReport } from '../lib/format';
 import { loadLocalRunner } from '../lib/local-runner';
 import { checkNoTargets } from '../lib/outcome';
 import { checkFaultServices, checkSetVariables, confirmRealRun, fleetServiceNames } from '../lib/run-checks';
-import { writeOut } from '../local/capture';
 import type { LocalRunResult, ProgressEvent } from '../local/executor';
 
 interface RunOptions {
@@ -135,6 +134,7 @@ async function runCommand(opts: RunOptions): Promise<number> {
   let emulator: Emulator | undefined;
   try {
     const runner = await loadLocalRunner();
+    const { writeOut } = runner;
     // 1. Every check before anything starts.
     const clock: Clock = opts.aws || opts.realTime ? systemClock : new VirtualClock(Date.now());
     const input = buildInput(opts, clock.now());

@@ -2,10 +2,12 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { ServiceInfo } from '../../lib/app-runner/port';
 import { isOptedOut, LEASE_TAG, type Lease, readLease } from '../../lib/contract/tags';
+import { freezeParameterName } from '../../lib/freeze/freeze';
 import { nextFireTimes, type Schedule } from '../../lib/schedules/schedules';
 import { ExitCode } from '../exit-codes';
 import { parseKeyValue } from '../lib/args';
 import { appRunner, resolveRegion } from '../lib/aws';
+import { ENDPOINT_VARIABLES, envVar, isLocalEndpoint } from '../lib/env';
 import { fromAwsError, reportError } from '../lib/errors';
 import { leaseByText, table } from '../lib/format';
 import { type FreezeState, freezeText, readFreezeState } from '../lib/freeze';
@@ -99,8 +101,12 @@ async function runStatus(opts: StatusOptions): Promise<number> {
     const region = await resolveRegion(opts.region);
     const port = appRunner();
     const now = Date.now();
-    // Read alongside App Runner; never fails the command.
-    const freezeRead = readFreezeState(stage, region, now);
+    // Read alongside App Runner; never fails the command. Practising against a local emulator with no
+    // local SSM, there is no freeze to read (and no credentials to read it with).
+    const freezeRead: Promise<FreezeState> =
+      isLocalEndpoint(ENDPOINT_VARIABLES.appRunner) && !envVar(ENDPOINT_VARIABLES.ssm)
+        ? Promise.resolve({ parameter: freezeParameterName(stage), skipped: true })
+        : readFreezeState(stage, region, now);
     let lines: ServiceStatusLine[];
     let freeze: FreezeState;
     try {
@@ -150,7 +156,7 @@ async function runStatus(opts: StatusOptions): Promise<number> {
       : '';
     io.out(`${lines.length} App Runner service(s) in ${region}${filter} at ${formatUtc(now)}:`);
     if (freeze.freeze) io.out(`Scheduled runs of stage ${stage}: ${freezeText(freeze.freeze, now)}.`);
-    else if (!freeze.error) io.out(`Scheduled runs of stage ${stage}: not frozen.`);
+    else if (!freeze.error && !freeze.skipped) io.out(`Scheduled runs of stage ${stage}: not frozen.`);
     io.out('');
     io.out(table(['SERVICE', 'STATUS', 'LEASE', 'OPT-OUT', 'NEXT', 'LOCAL TIME', 'UTC'], rows));
     if (scheduleNote) io.err(`note: ${scheduleNote}`);

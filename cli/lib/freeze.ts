@@ -28,6 +28,8 @@ export interface FreezeState {
   until?: string;
   /** Why the freeze could not be read (access denied, unreachable, unreadable value). */
   error?: string;
+  /** Not read: App Runner is a local emulator and SSM is not redirected. */
+  skipped?: boolean;
 }
 
 /** Reads a stage's freeze without failing: a problem is reported in `error`, never thrown. */
