@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import '../lib/runtime/polyfills';
 
@@ -11,14 +12,32 @@ const commandModules: Array<() => Promise<CommandModule>> = [
   () => import('./commands/pause'),
   () => import('./commands/status'),
   () => import('./commands/schedules'),
+  () => import('./commands/history'),
+  () => import('./commands/freeze'),
   () => import('./commands/run'),
   () => import('./commands/emulator'),
 ];
+
+/**
+ * The version in package.json, read from beside this module: cli/main.ts in the checkout and the bundle
+ * dist/cli.mjs in the package both sit one folder below it.
+ */
+export function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
 
 /** Builds the CLI program with every command registered. */
 export async function buildProgram(): Promise<Command> {
   const program = new Command('apprunner-scheduler')
     .description('Pause and resume AWS App Runner services on schedules, safely and observably.')
+    .version(packageVersion(), '-V, --version', 'print the version and exit')
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
       'after',
@@ -29,6 +48,9 @@ AWS configuration is the SDK's standard one: credentials from the usual chain (A
 the region from --region, AWS_REGION or the profile; AWS_ENDPOINT_URL_APPRUNNER / _SFN / _CLOUDFORMATION
 redirect a service (e.g. to the emulator). The workflow is found with --state-machine-arn, else
 $APPRUNNER_SCHEDULER_STATE_MACHINE_ARN, else the StateMachineArn output of the stack apprunner-scheduler-<stage>.
+
+Practising without AWS: with AWS_ENDPOINT_URL_APPRUNNER on this machine (the emulator), the CLI signs App Runner
+calls with placeholder credentials and defaults the region to us-east-1; likewise _SFN, _CLOUDFORMATION, _SSM.
 
 On call? See docs/RUNBOOK.md. Run \`apprunner-scheduler <command> --help\` for examples.`,
     )

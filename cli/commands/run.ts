@@ -1,13 +1,18 @@
 import { userInfo } from 'node:os';
 import { type Command, Option } from 'commander';
-import { parseFault } from '../../emulator/fleet';
+import { type FaultSpec, type FleetSpec, loadFleetFile, parseFault } from '../../emulator/fleet';
 import { type Emulator, SAMPLE_FLEET_PATH, startEmulator } from '../../emulator/index';
+import { ABSOLUTE_MAX_TARGETS, parseExecutionInput } from '../../lib/contract/execution-input';
 import { type Clock, systemClock, VirtualClock } from '../../lib/runtime/clock';
+import { InvalidInputError } from '../../lib/runtime/errors';
 import { ExitCode } from '../exit-codes';
 import { parseKeyValue, parseUntil, UsageError } from '../lib/args';
+import { reportError } from '../lib/errors';
 import { clockTime, renderReport } from '../lib/format';
-import { writeOut } from '../local/capture';
-import { type LocalRunResult, type ProgressEvent, runLocalExecution } from '../local/executor';
+import { loadLocalRunner } from '../lib/local-runner';
+import { checkNoTargets } from '../lib/outcome';
+import { checkFaultServices, checkSetVariables, confirmRealRun, fleetServiceNames } from '../lib/run-checks';
+import type { LocalRunResult, ProgressEvent } from '../local/executor';
 
 interface RunOptions {
   action: 'resume' | 'pause';
@@ -17,6 +22,9 @@ interface RunOptions {
   tag?: string[];
   dryRun?: boolean;
   until?: string;
+  readyBy?: string;
+  readyCheck?: 'http' | 'none';
+  allowNoTargets?: boolean;
   reason?: string;
   requestedBy?: string;
   fault?: string[];
@@ -25,14 +33,29 @@ interface RunOptions {
   json?: boolean;
   quiet?: boolean;
   aws?: boolean;
+  yes?: boolean;
 }
+
+/** What the emulator run selects when no target is given: the sample fleet's staging services. */
+const DEMO_TARGETS = { tags: { env: 'staging' } };
+
+const FIELD_FLAGS: Record<string, string> = {
+  keepAwakeUntil: '--until',
+  readyBy: '--ready-by',
+  readyCheck: '--ready-check',
+  requestedBy: '--requested-by',
+  reason: '--reason',
+  targets: '--service/--arn/--tag',
+};
 
 export function register(program: Command): void {
   program
     .command('run')
+    .summary('Run the real workflow locally against the emulator (development; in the source checkout)')
     .description(
       'Run the real workflow (state machine + Lambda handlers) in-process. By default against the App Runner ' +
-        'emulator with the sample fleet and a simulated clock (minutes of operations in about a second).',
+        'emulator with the sample fleet and a simulated clock (minutes of operations in about a second). ' +
+        'A development feature of the source checkout (`npm start`); the installed CLI says so.',
     )
     .addOption(
       new Option('-a, --action <action>', 'resume or pause').choices(['resume', 'pause']).default('resume'),
@@ -40,11 +63,25 @@ export function register(program: Command): void {
     .option('-f, --fleet <file>', 'emulator fleet file (YAML or JSON)', SAMPLE_FLEET_PATH)
     .option('-s, --service <name...>', 'target services by name')
     .option('--arn <arn...>', 'target services by ARN')
-    .option('-t, --tag <key=value...>', 'target services carrying all these tags (default: env=staging)')
+    .option(
+      '-t, --tag <key=value...>',
+      'target services carrying all these tags (emulator default: env=staging)',
+    )
+    .option('--allow-no-targets', 'a selection that matches no service is a warning, not a failure (exit 0)')
     .option('--dry-run', 'plan and report only; change nothing')
     .option(
       '--until <time>',
       'resume only: keep awake until this time (ISO-8601, "08:00 Europe/Berlin", or a duration such as 4h)',
+    )
+    .option(
+      '--ready-by <time>',
+      'resume only: be ready by then, each service started at its own time (same forms as --until: 10m, "07:00 Europe/Berlin", ISO-8601)',
+    )
+    .addOption(
+      new Option(
+        '--ready-check <check>',
+        'resume only: probe each service after RUNNING (http) or not (none)',
+      ).choices(['http', 'none']),
     )
     .option('--reason <text>', 'free text shown in logs, alerts and the report', 'local run')
     .option(
@@ -56,24 +93,36 @@ export function register(program: Command): void {
       '--fault <spec...>',
       'inject an emulator fault: type[:service][,key=value…], e.g. operation-fails:worker, throttle,rate=0.5,forSeconds=60',
     )
-    .option('--set <VAR=value...>', 'function environment overrides, e.g. POLL_WINDOW_SECONDS=0')
+    .option(
+      '--set <VAR=value...>',
+      'function environment overrides (checked like a cold start), e.g. POLL_WINDOW_SECONDS=0',
+    )
     .option('--real-time', 'use the real clock: Wait states and operations take real time')
     .option('--json', 'print only the raw JSON report')
     .option('-q, --quiet', 'no live progress')
     .option(
       '--aws',
-      'run against real AWS App Runner with your credentials (no emulator; real clock; alerts not sent)',
+      'run against real AWS App Runner with your credentials (no emulator; real clock; alerts not sent); ' +
+        'needs explicit targets and --yes (or a "yes" on a terminal)',
     )
+    .option('-y, --yes', 'with --aws: do not ask for confirmation')
     .addHelpText(
       'after',
       `
-Exit codes: 0 every service ended SUCCEEDED or SKIPPED, 1 some service FAILED or TIMED_OUT, 2 usage or input error.
+Exit codes: 0 every service ended SUCCEEDED or SKIPPED, 1 some service FAILED or TIMED_OUT or the selection
+matched no service (NO_TARGETS, unless --allow-no-targets), 2 usage or input error (nothing started): bad
+flags, an unknown --set variable or invalid value, a --fault service not in the fleet, --aws without targets
+or confirmation.
 
 Examples:
   $ apprunner-scheduler run                          # resume the sample fleet's staging services
   $ apprunner-scheduler run --action pause
   $ apprunner-scheduler run --fault operation-fails:worker --fault throttle,rate=0.5,forSeconds=60
   $ apprunner-scheduler run --service api-staging --until 2h --requested-by user:alice
+  $ apprunner-scheduler run --ready-by 10m --json     # each service ready by then, started just in time
+  $ apprunner-scheduler run --tag env=nothing --allow-no-targets
+  $ apprunner-scheduler run --set POLL_WINDOW_SECONDS=0 --set MAX_POLLS=50
+  $ apprunner-scheduler run --aws --tag env=staging --action pause --dry-run --yes
   $ apprunner-scheduler run --json > report.json`,
     )
     .action(async (opts: RunOptions) => {
@@ -84,14 +133,33 @@ Examples:
 async function runCommand(opts: RunOptions): Promise<number> {
   let emulator: Emulator | undefined;
   try {
+    const runner = await loadLocalRunner();
+    const { writeOut } = runner;
+    // 1. Every check before anything starts.
     const clock: Clock = opts.aws || opts.realTime ? systemClock : new VirtualClock(Date.now());
     const input = buildInput(opts, clock.now());
     const env = Object.fromEntries((opts.set ?? []).map((kv) => parseKeyValue(kv, '--set')));
+    checkSetVariables(env);
     const faults = (opts.fault ?? []).map(parseFaultFlag);
-    if (opts.aws && faults.length > 0)
-      throw new UsageError('--fault only applies to the emulator, not with --aws');
-    if (!opts.aws) {
-      emulator = await startEmulator({ fleet: opts.fleet, clock });
+    let fleet: FleetSpec | undefined;
+    if (opts.aws) {
+      if (faults.length > 0) throw new UsageError('--fault only applies to the emulator, not with --aws');
+      await confirmRealRun(describeRun(input), {
+        yes: opts.yes,
+        interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+      });
+    } else {
+      fleet = loadFleetFile(opts.fleet);
+      checkFaultServices(
+        faults,
+        fleetServiceNames(fleet),
+        opts.fleet === SAMPLE_FLEET_PATH ? '(sample)' : opts.fleet,
+      );
+    }
+
+    // 2. Run.
+    if (fleet) {
+      emulator = await startEmulator({ fleet, clock });
       for (const fault of faults) emulator.injectFault(fault);
     }
     const started = clock.now();
@@ -103,7 +171,7 @@ async function runCommand(opts: RunOptions): Promise<number> {
         opts.aws || opts.realTime ? 'real clock' : 'simulated clock'
       }`,
     );
-    const result: LocalRunResult = await runLocalExecution(input, {
+    const result: LocalRunResult = await runner.runLocalExecution(input, {
       ...(emulator ? { appRunnerEndpoint: emulator.endpoint } : {}),
       clock,
       env,
@@ -123,7 +191,12 @@ async function runCommand(opts: RunOptions): Promise<number> {
         } time · ${result.transitions} state transitions · ${Object.values(result.invocations).reduce((a, b) => a + b.count, 0)} Lambda invocations · ${emulator ? `${emulator.calls.length} App Runner calls` : ''}`,
       );
     }
-    if (result.status === 'SUCCEEDED') return ExitCode.Ok;
+    const empty = checkNoTargets(result.report, {
+      allowNoTargets: Boolean(opts.allowNoTargets),
+      hint: 'check --service/--arn/--tag (and the fleet); add --allow-no-targets if an empty selection is expected',
+    });
+    for (const line of empty.err) process.stderr.write(`${line}\n`);
+    if (result.status === 'SUCCEEDED') return empty.exitCode;
     if (result.error?.name === 'AppRunnerScheduler.InvalidInput') {
       process.stderr.write(`error: invalid input: ${result.error.cause}\n`);
       return ExitCode.Usage;
@@ -132,31 +205,78 @@ async function runCommand(opts: RunOptions): Promise<number> {
       process.stderr.write(`error: the execution failed: ${result.error?.name}: ${result.error?.cause}\n`);
     return ExitCode.ServicesFailed;
   } catch (error) {
-    if (error instanceof UsageError || (error as Error).name === 'FleetValidationError') {
+    if ((error as Error).name === 'FleetValidationError') {
       process.stderr.write(`error: ${(error as Error).message}\n`);
       return ExitCode.Usage;
     }
-    throw error;
+    return reportError(error, (line) => process.stderr.write(`${line}\n`));
   } finally {
     await emulator?.stop();
   }
 }
 
-function buildInput(opts: RunOptions, now: number): Record<string, unknown> {
+/** The execution input from the flags, checked against the contract (the flag named on error). */
+function buildInput(opts: RunOptions, now: number): Record<string, unknown> & { action: string } {
   const targets: Record<string, unknown> = {};
   if (opts.service?.length) targets.serviceNames = opts.service;
   if (opts.arn?.length) targets.serviceArns = opts.arn;
   if (opts.tag?.length) targets.tags = Object.fromEntries(opts.tag.map((kv) => parseKeyValue(kv, '--tag')));
-  if (Object.keys(targets).length === 0) targets.tags = { env: 'staging' };
+  if (Object.keys(targets).length === 0) {
+    // A default selection is a demo convenience; against a real account it would act on whatever matches.
+    if (opts.aws) throw new UsageError('--aws needs explicit targets: --service, --arn or --tag');
+    Object.assign(targets, DEMO_TARGETS);
+  }
   if (opts.until && opts.action !== 'resume') throw new UsageError('--until only applies to --action resume');
-  return {
+  if (opts.readyBy && opts.action !== 'resume')
+    throw new UsageError('--ready-by only applies to --action resume');
+  if (opts.readyCheck && opts.action !== 'resume') {
+    throw new UsageError('--ready-check only applies to --action resume');
+  }
+  const input = {
     action: opts.action,
     targets,
     dryRun: Boolean(opts.dryRun),
     reason: opts.reason ?? '',
     requestedBy: opts.requestedBy ?? `user:${safeUser()}`,
     ...(opts.until ? { keepAwakeUntil: parseUntil(opts.until, new Date(now)).toISOString() } : {}),
+    ...(opts.readyBy ? { readyBy: parseUntil(opts.readyBy, new Date(now), '--ready-by').toISOString() } : {}),
+    ...(opts.readyCheck ? { readyCheck: opts.readyCheck } : {}),
+    ...(opts.allowNoTargets ? { allowNoTargets: true } : {}),
   };
+  try {
+    parseExecutionInput(input, { now, maxTargets: ABSOLUTE_MAX_TARGETS });
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    const text = error.issues
+      .map((i) => {
+        const flag = FIELD_FLAGS[i.field.split(/[.[]/)[0] ?? ''];
+        return `${i.field}${flag ? ` (${flag})` : ''}: ${i.problem}`;
+      })
+      .join('; ');
+    throw new UsageError(`invalid input: ${text}`);
+  }
+  return input;
+}
+
+/** "resume the services tagged env=staging", for the confirmation question. */
+function describeRun(input: Record<string, unknown> & { action: string }): string {
+  const t = input.targets as {
+    serviceNames?: string[];
+    serviceArns?: string[];
+    tags?: Record<string, string>;
+  };
+  const parts = [
+    ...(t.serviceNames?.length ? [`named ${t.serviceNames.join(', ')}`] : []),
+    ...(t.serviceArns?.length ? [`${t.serviceArns.length} by ARN`] : []),
+    ...(t.tags
+      ? [
+          `tagged ${Object.entries(t.tags)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ')}`,
+        ]
+      : []),
+  ];
+  return `${input.dryRun ? 'dry-run ' : ''}${input.action} the services ${parts.join(' and ')}`;
 }
 
 function safeUser(): string {
@@ -168,7 +288,7 @@ function safeUser(): string {
 }
 
 /** `type[:service][,key=value…]` → an emulator fault spec (validated by the emulator's schema). */
-export function parseFaultFlag(flag: string): ReturnType<typeof parseFault> {
+export function parseFaultFlag(flag: string): FaultSpec {
   const [head = '', ...pairs] = flag.split(',');
   const [type, service] = head.split(':');
   const spec: Record<string, unknown> = { type };

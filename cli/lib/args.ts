@@ -42,29 +42,30 @@ const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\
  * Daylight saving is respected: a wall-clock time that does not exist on a day (spring forward) moves
  * to the next day for the "next HH:MM" form and is refused for the dated form; a repeated one (fall
  * back) means its first occurrence.
- * @throws UsageError naming the text and the accepted forms
+ * @throws UsageError naming the flag (default `--until`), the text and the accepted forms
  */
-export function parseUntil(text: string, now: Date): Date {
+export function parseUntil(text: string, now: Date, flag = '--until'): Date {
+  const label = `${flag} "${text}"`;
   const trimmed = text.trim();
   const ms = parseDuration(trimmed);
   if (ms !== undefined) {
-    if (ms <= 0) throw new UsageError(`--until "${text}": the duration must be positive`);
+    if (ms <= 0) throw new UsageError(`${label}: the duration must be positive`);
     return new Date(now.getTime() + ms);
   }
   const wall = WALL_CLOCK.exec(trimmed);
   if (wall) {
     const [, hh = '0', mm = '0', zone = 'UTC'] = wall;
-    if (Number(hh) > 23 || Number(mm) > 59) throw new UsageError(`--until "${text}": not a time of day`);
-    return nextWallClock(Number(hh), Number(mm), zone, now, text);
+    if (Number(hh) > 23 || Number(mm) > 59) throw new UsageError(`${label}: not a time of day`);
+    return nextWallClock(Number(hh), Number(mm), zone, now, label);
   }
   const dated = DATE_IN_ZONE.exec(trimmed);
-  if (dated) return wallClockOn(dated, text);
+  if (dated) return wallClockOn(dated, label);
   if (ISO_WITH_OFFSET.test(trimmed)) {
     const t = Date.parse(trimmed.toUpperCase());
     if (!Number.isNaN(t)) return new Date(t);
   }
   throw new UsageError(
-    `--until "${text}": expected an ISO-8601 time (2026-11-28T08:00:00Z), a duration (4h, 90m, 1d), ` +
+    `${label}: expected an ISO-8601 time (2026-11-28T08:00:00Z), a duration (4h, 90m, 1d), ` +
       `"HH:MM Area/City" or "YYYY-MM-DD HH:MM Area/City"`,
   );
 }
@@ -72,14 +73,12 @@ export function parseUntil(text: string, now: Date): Date {
 type WallParts = { year: number; month: number; day: number; hour: number; minute: number; second: number };
 
 /** A formatter that reads the wall clock of `zone`; UsageError for an unknown zone. */
-function wallClockReader(zone: string, text: string): (t: number) => WallParts {
+function wallClockReader(zone: string, label: string): (t: number) => WallParts {
   let fmt: Intl.DateTimeFormat;
   try {
     fmt = wallClockFormat(zone);
   } catch {
-    throw new UsageError(
-      `--until "${text}": unknown time zone "${zone}" (use an IANA name such as Europe/Berlin)`,
-    );
+    throw new UsageError(`${label}: unknown time zone "${zone}" (use an IANA name such as Europe/Berlin)`);
   }
   return (t) => {
     const p = Object.fromEntries(fmt.formatToParts(new Date(t)).map((x) => [x.type, Number(x.value)]));
@@ -118,8 +117,8 @@ function instantsOf(read: (t: number) => WallParts, local: number): number[] {
 }
 
 /** The next instant after `now` at which the wall clock in `zone` reads hh:mm. */
-function nextWallClock(hh: number, mm: number, zone: string, now: Date, text: string): Date {
-  const read = wallClockReader(zone, text);
+function nextWallClock(hh: number, mm: number, zone: string, now: Date, label: string): Date {
+  const read = wallClockReader(zone, label);
   const today = read(now.getTime());
   // Today, tomorrow or the day after (when today's time has passed and tomorrow's falls in a DST gap).
   for (let dayOffset = 0; dayOffset <= 2; dayOffset++) {
@@ -127,27 +126,27 @@ function nextWallClock(hh: number, mm: number, zone: string, now: Date, text: st
     const next = instantsOf(read, local).find((t) => t > now.getTime());
     if (next !== undefined) return new Date(next);
   }
-  throw new UsageError(`--until "${text}": no such time in ${zone} within two days`);
+  throw new UsageError(`${label}: no such time in ${zone} within two days`);
 }
 
 /** "YYYY-MM-DD HH:MM[:SS] Area/City" → the instant (the first one when the clock repeats it). */
-function wallClockOn(m: RegExpExecArray, text: string): Date {
+function wallClockOn(m: RegExpExecArray, label: string): Date {
   const [, y, mo, d, hh, mi, ss = '0', zone = 'UTC'] = m;
   const parts = [y, mo, d, hh, mi, ss].map(Number) as [number, number, number, number, number, number];
   const [year, month, day, hour, minute, second] = parts;
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {
-    throw new UsageError(`--until "${text}": not a real date and time`);
+    throw new UsageError(`${label}: not a real date and time`);
   }
   const local = Date.UTC(year, month - 1, day, hour, minute, second);
   const check = new Date(local);
   if (check.getUTCDate() !== day || check.getUTCMonth() !== month - 1) {
-    throw new UsageError(`--until "${text}": not a real date and time`);
+    throw new UsageError(`${label}: not a real date and time`);
   }
-  const read = wallClockReader(zone, text);
+  const read = wallClockReader(zone, label);
   const [first] = instantsOf(read, local);
   if (first === undefined) {
     throw new UsageError(
-      `--until "${text}": that time does not exist in ${zone} (the clocks jump forward over it for daylight saving)`,
+      `${label}: that time does not exist in ${zone} (the clocks jump forward over it for daylight saving)`,
     );
   }
   return new Date(first);

@@ -1,9 +1,11 @@
 import { userInfo } from 'node:os';
-import type { AppRunnerClient } from '@aws-sdk/client-apprunner';
+import { AppRunnerClient } from '@aws-sdk/client-apprunner';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { SdkAppRunner } from '../../lib/app-runner/sdk';
 import { UsageError } from './args';
+import { ENDPOINT_VARIABLES, isLocalEndpoint } from './env';
 import { isMissingRegion, missingRegionError } from './errors';
 
 /**
@@ -17,8 +19,21 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const requestHandler = { requestTimeout: 10_000, connectionTimeout: 3_000, throwOnRequestTimeout: true };
 
 /**
+ * Practising against the emulator (or moto) needs no AWS account: a client whose endpoint variable points
+ * at this machine signs with these placeholder credentials (local endpoints check no signature), and the
+ * region defaults to the emulator's own.
+ */
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+export const LOCAL_DEFAULT_REGION = 'us-east-1';
+
+function credentialsFor(endpointVariable: string): { credentials?: typeof LOCAL_CREDENTIALS } {
+  return isLocalEndpoint(endpointVariable) ? { credentials: LOCAL_CREDENTIALS } : {};
+}
+
+/**
  * The region to use: `--region`, else what the SDK finds (`AWS_REGION`, or the profile's `region`; the JS
- * SDK does not read AWS_DEFAULT_REGION), else `fallback` (e.g. the region of a state machine ARN).
+ * SDK does not read AWS_DEFAULT_REGION), else `fallback` (e.g. the region of a state machine ARN), else
+ * the emulator's region when App Runner is redirected to this machine.
  * @throws CliError when none is configured
  */
 export async function resolveRegion(flag: string | undefined, fallback?: string): Promise<string> {
@@ -36,23 +51,46 @@ export async function resolveRegion(flag: string | undefined, fallback?: string)
     probe.destroy();
   }
   if (fallback) return fallback;
+  if (isLocalEndpoint(ENDPOINT_VARIABLES.appRunner)) return LOCAL_DEFAULT_REGION;
   throw missingRegionError();
 }
 
 export function sfnClient(region: string): SFNClient {
-  return new SFNClient({ region, maxAttempts: 3, requestHandler });
+  return new SFNClient({ region, maxAttempts: 3, requestHandler, ...credentialsFor(ENDPOINT_VARIABLES.sfn) });
 }
 
 export function cloudFormationClient(region: string): CloudFormationClient {
-  return new CloudFormationClient({ region, maxAttempts: 3, requestHandler });
+  return new CloudFormationClient({
+    region,
+    maxAttempts: 3,
+    requestHandler,
+    ...credentialsFor(ENDPOINT_VARIABLES.cloudFormation),
+  });
+}
+
+export function ssmClient(region: string): SSMClient {
+  return new SSMClient({ region, maxAttempts: 3, requestHandler, ...credentialsFor(ENDPOINT_VARIABLES.ssm) });
 }
 
 /** The App Runner port (the same SDK adapter the Lambdas use); each call follows its ARN's or given region. */
 export function appRunner(): SdkAppRunner {
-  return new SdkAppRunner({ maxAttempts: 3, requestTimeoutMs: 10_000 });
+  const local = credentialsFor(ENDPOINT_VARIABLES.appRunner);
+  return new SdkAppRunner({
+    maxAttempts: 3,
+    requestTimeoutMs: 10_000,
+    // The adapter builds one client per region with the SDK's default credentials; against a local
+    // endpoint, build it again with the placeholder ones (same region, retries and time-outs).
+    ...(local.credentials
+      ? {
+          instrument: (client: AppRunnerClient) => {
+            const region = client.config.region;
+            client.destroy();
+            return new AppRunnerClient({ region, maxAttempts: 3, requestHandler, ...local });
+          },
+        }
+      : {}),
+  });
 }
-
-export type { AppRunnerClient };
 
 /** `user:<OS user>`, reduced to the characters the execution input allows in requestedBy. */
 export function defaultRequester(): string {

@@ -1,13 +1,13 @@
-import { UntagResourceCommand } from '@aws-sdk/client-apprunner';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { ServiceInfo } from '../../lib/app-runner/port';
 import { ABSOLUTE_MAX_TARGETS, type Action, parseExecutionInput } from '../../lib/contract/execution-input';
-import { isOptedOut, LEASE_TAG, OPT_OUT_TAG, readLease } from '../../lib/contract/tags';
+import { isOptedOut, LEASE_TAG, type Lease, OPT_OUT_TAG, readLease } from '../../lib/contract/tags';
 import { InvalidInputError } from '../../lib/runtime/errors';
 import { ExitCode } from '../exit-codes';
 import { parseDuration, parseUntil, UsageError } from './args';
 import { appRunner, consoleUrl, defaultRequester, resolveRegion, sfnClient } from './aws';
 import { CliError, fromAwsError, reportError } from './errors';
+import { leaseByText } from './format';
 import { io } from './io';
 import { renderEnd } from './outcome';
 import { formatProgress } from './progress';
@@ -18,6 +18,8 @@ import { locateStateMachine, STATE_MACHINE_ENV } from './state-machine';
 /** Flags shared by `wake` and `pause` (commander's camel-cased option values). */
 export interface ExecutionCommandOptions {
   until?: string;
+  readyBy?: string;
+  readyCheck?: 'http' | 'none';
   force?: boolean;
   reason?: string;
   requestedBy?: string;
@@ -25,7 +27,8 @@ export interface ExecutionCommandOptions {
   wait: boolean;
   json?: boolean;
   pollSeconds: number;
-  timeout: number;
+  /** Seconds; default {@link DEFAULT_TIMEOUT_SECONDS}, or that long after --ready-by. */
+  timeout?: number;
   stateMachineArn?: string;
   stage: string;
   region?: string;
@@ -38,6 +41,9 @@ export function parsePollSeconds(value: string): number {
   }
   return n;
 }
+
+/** How long the CLI follows a run by default. */
+export const DEFAULT_TIMEOUT_SECONDS = 1800;
 
 export function parseTimeout(value: string): number {
   const ms = parseDuration(value);
@@ -57,9 +63,10 @@ export function addExecutionOptions(cmd: Command): Command {
     .option('--json', 'print only the raw JSON report (progress and notes go to stderr)')
     .option('--poll-seconds <n>', 'seconds between progress checks while following', parsePollSeconds, 5)
     .addOption(
-      new Option('--timeout <duration>', 'stop following after this long (the execution carries on)')
-        .argParser(parseTimeout)
-        .default(1800, '30m'),
+      new Option(
+        '--timeout <duration>',
+        'stop following after this long (the execution carries on); default 30m, or 30m after --ready-by',
+      ).argParser(parseTimeout),
     )
     .option(
       '--state-machine-arn <arn>',
@@ -74,10 +81,14 @@ Exit codes:
   0  every service ended SUCCEEDED or SKIPPED (or --no-wait: the execution was started)
   1  some service FAILED or TIMED_OUT, the execution failed, or the CLI stopped following it (--timeout)
   2  usage or input error, nothing started: bad flags, unknown service, no credentials or region, state
-     machine not found, an active keep-awake lease (pause without --force), input rejected`;
+     machine not found, an active keep-awake lease (pause without --force), input rejected
+A report whose selection matched no service (warning NO_TARGETS) exits 1.`;
 
 const FIELD_FLAGS: Record<string, string> = {
   keepAwakeUntil: '--until',
+  readyBy: '--ready-by',
+  readyCheck: '--ready-check',
+  overrideLease: '--force',
   requestedBy: '--requested-by',
   reason: '--reason',
 };
@@ -98,6 +109,7 @@ export async function runExecutionCommand(
     const refs = parseServiceRefs(serviceArgs);
     const now = new Date();
     const keepAwakeUntil = opts.until ? isoSeconds(parseUntil(opts.until, now)) : undefined;
+    const readyBy = opts.readyBy ? isoSeconds(parseUntil(opts.readyBy, now, '--ready-by')) : undefined;
     const input: Record<string, unknown> = {
       action,
       targets: targetsOf(refs),
@@ -105,8 +117,14 @@ export async function runExecutionCommand(
       reason: opts.reason ?? `on-call ${verb} (CLI)`,
       requestedBy: opts.requestedBy ?? defaultRequester(),
       ...(keepAwakeUntil ? { keepAwakeUntil } : {}),
+      ...(readyBy ? { readyBy } : {}),
+      ...(opts.readyCheck ? { readyCheck: opts.readyCheck } : {}),
+      // The workflow removes a lease itself, right before PauseService: nothing changes if the run never starts.
+      ...(action === 'pause' && opts.force ? { overrideLease: true } : {}),
     };
     validateInput(input, now);
+    const timeoutSeconds =
+      opts.timeout ?? (readyBy ? (Date.parse(readyBy) - now.getTime()) / 1000 : 0) + DEFAULT_TIMEOUT_SECONDS;
 
     // 2. Where to start it, and which services those are.
     const location = await locateStateMachine({
@@ -121,7 +139,7 @@ export async function runExecutionCommand(
       services = await resolveServices(port, region, refs);
 
       // 3. Tags: keep-awake leases (pause) and opt-outs (both) change what the workflow will do.
-      const leased: Array<{ service: ServiceInfo; until: number }> = [];
+      const leased: LeasedService[] = [];
       for (const service of services) {
         let tags: Record<string, string>;
         try {
@@ -136,7 +154,7 @@ export async function runExecutionCommand(
         }
         const lease = readLease(tags);
         if (action === 'pause' && lease.until !== undefined && lease.until > now.getTime()) {
-          leased.push({ service, until: lease.until });
+          leased.push({ service, until: lease.until, lease });
         } else if (lease.until !== undefined && lease.until <= now.getTime()) {
           say(
             `note: ${service.name} has an expired keep-awake lease (${iso(lease.until)}); it no longer applies.`,
@@ -147,7 +165,7 @@ export async function runExecutionCommand(
           );
         }
       }
-      if (leased.length > 0) await handleLeases(leased, opts, port, say);
+      if (leased.length > 0) handleLeases(leased, opts, say);
     } finally {
       port.destroy();
     }
@@ -168,7 +186,8 @@ export async function runExecutionCommand(
       say(
         `${action === 'resume' ? 'Waking' : 'Pausing'} ${services.map((s) => s.name).join(', ')} (${region})` +
           `${opts.dryRun ? ' — DRY RUN' : ''} · requested by ${input.requestedBy}` +
-          `${keepAwakeUntil ? ` · keep awake until ${keepAwakeUntil}` : ''}`,
+          `${keepAwakeUntil ? ` · keep awake until ${keepAwakeUntil}` : ''}` +
+          `${readyBy ? ` · ready by ${readyBy}` : ''}`,
       );
       say(`Started execution ${name}`);
       say(`  state machine: ${location.arn} (from ${location.source})`);
@@ -185,10 +204,12 @@ export async function runExecutionCommand(
       say('');
       const end = await followExecution(sfn, started.executionArn, {
         pollSeconds: opts.pollSeconds,
-        timeoutSeconds: opts.timeout,
+        timeoutSeconds,
         onProgress: (line) => say(formatProgress(line)),
       });
-      const rendered = renderEnd(end, started.executionArn, `apprunner-scheduler ${verb}`);
+      const rendered = renderEnd(end, started.executionArn, `apprunner-scheduler ${verb}`, {
+        hint: `check the service names and --region (\`apprunner-scheduler status\` lists every service)`,
+      });
       if (opts.json) {
         io.out(
           JSON.stringify(
@@ -216,36 +237,45 @@ export async function runExecutionCommand(
   }
 }
 
-/** A pause meets services kept awake: refuse, or with --force remove the leases first. */
-async function handleLeases(
-  leased: Array<{ service: ServiceInfo; until: number }>,
+interface LeasedService {
+  service: ServiceInfo;
+  until: number;
+  lease: Lease;
+}
+
+/**
+ * A pause meets services kept awake: refuse (naming who set each lease and why), or with --force let the
+ * workflow override them. Changes nothing itself: the lease stays until the workflow is about to pause.
+ */
+function handleLeases(
+  leased: LeasedService[],
   opts: ExecutionCommandOptions,
-  port: ReturnType<typeof appRunner>,
   say: (line: string) => void,
-): Promise<void> {
-  for (const { service, until } of leased) {
-    io.err(`warning: ${service.name} is kept awake until ${iso(until)} (tag ${LEASE_TAG}).`);
-  }
-  if (opts.dryRun) {
-    say('note: dry run: leases are left in place; the report will show KEEP_AWAKE_LEASE for these services.');
-    return;
+): void {
+  for (const { service, until, lease } of leased) {
+    io.err(
+      `warning: ${service.name} is kept awake until ${iso(until)}${leaseByText(lease)} (tag ${LEASE_TAG}).`,
+    );
   }
   if (!opts.force) {
+    if (opts.dryRun) {
+      say(
+        'note: dry run: leases are left in place; the report will show KEEP_AWAKE_LEASE for these services.',
+      );
+      return;
+    }
     throw new CliError(
       `Not pausing: ${leased.length === 1 ? 'a keep-awake lease is' : `${leased.length} keep-awake leases are`} active (${leased.map((l) => l.service.name).join(', ')}). Nothing was started.`,
       ExitCode.Usage,
-      'Someone asked to keep these awake. Check with them; to pause anyway, add --force (removes the lease first). Or pause only the other services.',
+      'Someone asked to keep these awake. Check with them; to pause anyway, add --force (the workflow removes the lease right before pausing). Or pause only the other services.',
     );
   }
-  for (const { service, until } of leased) {
-    try {
-      await port
-        .client(service.region)
-        .send(new UntagResourceCommand({ ResourceArn: service.arn, TagKeys: [LEASE_TAG] }));
-    } catch (error) {
-      throw fromAwsError(error, appRunnerSite('UntagResource'));
-    }
-    say(`--force: removed the keep-awake lease of ${service.name} (was until ${iso(until)}).`);
+  for (const { service } of leased) {
+    say(
+      opts.dryRun
+        ? `--force (dry run): the lease of ${service.name} stays; the report shows what a real run would do.`
+        : `--force: the workflow will remove the keep-awake lease of ${service.name} right before pausing it (nothing changes if the run does not start).`,
+    );
   }
 }
 

@@ -1,4 +1,5 @@
-import type { ExecutionReport, ServiceResult } from '../../lib/contract/execution-result';
+import type { ExecutionReport, ServiceResult, SkippedRun } from '../../lib/contract/execution-result';
+import type { Lease } from '../../lib/contract/tags';
 
 /** Renders rows as an aligned plain-text table (no colours: output is often pasted into tickets). */
 export function table(headers: string[], rows: string[][]): string {
@@ -41,13 +42,13 @@ export function renderReport(report: ExecutionReport): string {
   const { summary } = report;
   const head = `${report.dryRun ? 'DRY RUN — ' : ''}${report.action} requested by ${report.requestedBy}${report.reason ? ` (${report.reason})` : ''}`;
   const foot = `${summary.targeted} targeted: ${summary.succeeded} succeeded, ${summary.skipped} skipped, ${summary.failed} failed, ${summary.timedOut} timed out`;
-  const lines = [
-    head,
-    '',
-    table(['SERVICE', 'OUTCOME', 'REASON', 'STATUS', 'TOOK', 'POLLS', 'DETAILS'], rows),
-    '',
-    foot,
-  ];
+  const lines = [head, ''];
+  if (report.skippedRun)
+    lines.push(`Run skipped: ${skippedRunText(report.skippedRun)}. No App Runner call was made.`, '');
+  if (rows.length > 0)
+    lines.push(table(['SERVICE', 'OUTCOME', 'REASON', 'STATUS', 'TOOK', 'POLLS', 'DETAILS'], rows), '');
+  lines.push(foot);
+  for (const warning of report.warnings ?? []) lines.push(`warning: ${warning}`);
   if (report.truncated) {
     const omitted = Object.entries(report.truncated.omitted)
       .map(([outcome, n]) => `${n} ${outcome}`)
@@ -58,4 +59,17 @@ export function renderReport(report: ExecutionReport): string {
     );
   }
   return lines.join('\n');
+}
+
+/** One line for a whole-run skip: `FROZEN by user:alice until 2026-11-28 08:00Z: release freeze`. */
+export function skippedRunText(skipped: SkippedRun): string {
+  if (skipped.reason === 'FROZEN') {
+    return `FROZEN by ${skipped.by}${skipped.until ? ` until ${skipped.until}` : ''}${skipped.why ? `: ${skipped.why}` : ''}`;
+  }
+  return `${skipped.reason} ${skipped.date} (${skipped.name})`;
+}
+
+/** ` by user:alice ("INC-42 debugging")`, or as much of it as the lease records; empty for neither. */
+export function leaseByText(lease: Pick<Lease, 'by' | 'reason'>): string {
+  return `${lease.by ? ` by ${lease.by}` : ''}${lease.reason ? ` ("${lease.reason}")` : ''}`;
 }

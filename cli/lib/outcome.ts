@@ -31,12 +31,56 @@ export function parseReport(text: string | undefined): ExecutionReport | undefin
   return undefined;
 }
 
+/** The report's `NO_TARGETS: …` warnings: a selection that matched no service. */
+export function noTargetsWarnings(report: ExecutionReport | undefined): string[] {
+  return (report?.warnings ?? []).filter((w) => w.startsWith('NO_TARGETS:'));
+}
+
+export interface NoTargetsPolicy {
+  /** The input said allowNoTargets: an empty selection is a warning, not a failure. */
+  allowNoTargets?: boolean;
+  /** What to suggest when the selection matched nothing (the command's own flags). */
+  hint?: string;
+}
+
+/**
+ * A selection that matched nothing ends "well" for the workflow (nothing failed) but is almost always a
+ * typo in a name or tag: unless the input allowed it, it is an error line and exit 1.
+ */
+export function checkNoTargets(report: ExecutionReport | undefined, policy: NoTargetsPolicy = {}): Rendered {
+  const warnings = noTargetsWarnings(report);
+  if (warnings.length === 0 || policy.allowNoTargets) return { exitCode: ExitCode.Ok, out: [], err: [] };
+  return {
+    exitCode: ExitCode.ServicesFailed,
+    out: [],
+    err: [
+      ...warnings.map((w) => `error: the selection matched no service (${w})`),
+      `hint: ${policy.hint ?? 'check the names, ARNs, tags and region of the selection'}`,
+    ],
+  };
+}
+
 /**
  * Turns how the execution ended into output and an exit code: 0 when every service ended SUCCEEDED or
- * SKIPPED, 1 when some service FAILED or TIMED_OUT or the execution did not finish well, 2 when the
- * workflow rejected the input.
+ * SKIPPED, 1 when some service FAILED or TIMED_OUT, the selection matched nothing (NO_TARGETS, unless
+ * allowed), or the execution did not finish well; 2 when the workflow rejected the input.
  */
-export function renderEnd(end: ExecutionEnd, executionArn: string, retryCommand: string): Rendered {
+export function renderEnd(
+  end: ExecutionEnd,
+  executionArn: string,
+  retryCommand: string,
+  noTargets: NoTargetsPolicy = {},
+): Rendered {
+  const rendered = renderEndOnly(end, executionArn, retryCommand);
+  const empty = checkNoTargets(rendered.report, noTargets);
+  return {
+    ...rendered,
+    exitCode: Math.max(rendered.exitCode, empty.exitCode),
+    err: [...rendered.err, ...empty.err],
+  };
+}
+
+function renderEndOnly(end: ExecutionEnd, executionArn: string, retryCommand: string): Rendered {
   const link = consoleUrl(executionArn);
   if (end.status === 'SUCCEEDED') {
     const report = parseReport(end.output);

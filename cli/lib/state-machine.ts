@@ -26,6 +26,17 @@ export interface LocateOptions {
   env?: Record<string, string | undefined>;
 }
 
+/**
+ * Checks a `--stage` value: it names the stack `apprunner-scheduler-<stage>` and the freeze parameter.
+ * @throws UsageError
+ */
+export function checkStage(stage: string): string {
+  if (!/^[a-zA-Z0-9][-a-zA-Z0-9]{0,99}$/.test(stage)) {
+    throw new UsageError(`--stage "${stage}" is not a stage name (letters, digits and -, as in dev or prod)`);
+  }
+  return stage;
+}
+
 /** The CloudFormation stack name of a stage (the serverless service name plus the stage). */
 export function stackName(stage: string): string {
   return `apprunner-scheduler-${stage}`;

@@ -1,9 +1,10 @@
 /** Tags this product reads and writes on App Runner services (contract: see docs). */
 export const LEASE_TAG = 'apprunner-scheduler:keep-awake-until';
-/** Who set the lease (the run's requestedBy), written with it. */
+/** Who set the keep-awake lease (the requestedBy of the wake), written with {@link LEASE_TAG}. */
 export const LEASE_BY_TAG = 'apprunner-scheduler:keep-awake-by';
-/** Why (the run's reason, at most 256 characters), written with it. */
+/** Why the lease was set (the reason of the wake, at most {@link LEASE_REASON_MAX} characters). */
 export const LEASE_REASON_TAG = 'apprunner-scheduler:keep-awake-reason';
+export const LEASE_REASON_MAX = 256;
 export const OPT_OUT_TAG = 'apprunner-scheduler:opt-out';
 
 /** The tags that make up a keep-awake lease (removed together when a lease is overridden). */
@@ -13,6 +14,7 @@ export interface Lease {
   until?: number;
   /** The tag was present but unreadable; it is ignored and reported. */
   malformed?: string;
+  /** Who set it and why, when the lease carries them (leases set before they were recorded do not). */
   by?: string;
   reason?: string;
 }
@@ -21,11 +23,10 @@ export interface Lease {
 export function readLease(tags: Record<string, string>): Lease {
   const raw = tags[LEASE_TAG];
   if (raw === undefined || raw === '') return {};
+  const by = tags[LEASE_BY_TAG] || undefined;
+  const reason = tags[LEASE_REASON_TAG] || undefined;
   const until = Date.parse(raw);
-  const who = {
-    ...(tags[LEASE_BY_TAG] ? { by: tags[LEASE_BY_TAG] } : {}),
-    ...(tags[LEASE_REASON_TAG] ? { reason: tags[LEASE_REASON_TAG] } : {}),
-  };
+  const who = { ...(by ? { by } : {}), ...(reason ? { reason } : {}) };
   return Number.isNaN(until) ? { malformed: raw, ...who } : { until, ...who };
 }
 
@@ -40,7 +41,7 @@ export function leaseTags(until: string, by: string, reason: string): Record<str
       .replace(/\s+/g, ' ')
       .trim()
       .replace(/^aws:/i, '')
-      .slice(0, 256);
+      .slice(0, LEASE_REASON_MAX);
   return {
     [LEASE_TAG]: until,
     [LEASE_BY_TAG]: clean(by) || 'unknown',

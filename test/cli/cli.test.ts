@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 describe('the apprunner-scheduler command line', () => {
-  it.each(['wake', 'pause', 'status', 'schedules'])(
+  it.each(['wake', 'pause', 'status', 'schedules', 'history', 'freeze', 'unfreeze', 'run'])(
     'documents %s with examples and exit codes',
     async (command) => {
       // Act
@@ -53,7 +53,17 @@ describe('the apprunner-scheduler command line', () => {
 
     // Assess
     expect(run.code).toBe(0);
-    for (const command of ['wake', 'pause', 'status', 'schedules', 'run', 'emulator']) {
+    for (const command of [
+      'wake',
+      'pause',
+      'status',
+      'schedules',
+      'history',
+      'freeze',
+      'unfreeze',
+      'run',
+      'emulator',
+    ]) {
       expect(run.out).toMatch(new RegExp(`\\n  ${command} `));
     }
     expect(run.out).toContain('Exit codes: 0 success, 1 some service failed');
@@ -133,6 +143,30 @@ describe('the apprunner-scheduler command line', () => {
     expect(run.err).toContain('hint: Pass --region (e.g. --region eu-west-1), or export AWS_REGION');
   });
 
+  it('reads a local emulator with no region and no credentials configured (practice without AWS)', async () => {
+    // Act
+    const run = await runCli(['status', '--json'], {
+      ...NO_CREDENTIALS,
+      AWS_REGION: undefined,
+      AWS_DEFAULT_REGION: undefined,
+      AWS_ENDPOINT_URL_APPRUNNER: emulator.endpoint,
+    });
+
+    // Assess
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.out)).toMatchObject({ region: 'us-east-1' });
+  });
+
+  it('prints its version', async () => {
+    // Act
+    const run = await runCli(['--version']);
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.out.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
   it('uses the region of the state machine ARN for wake when no region is configured', async () => {
     // Act
     const run = await runCli(
@@ -205,7 +239,8 @@ describe('the installed binary (bin/apprunner-scheduler.js)', () => {
 
   it('exits 2 with a message and no stack trace when there are no credentials', () => {
     // Act
-    const child = node(['status'], { ...NO_CREDENTIALS, AWS_ENDPOINT_URL_APPRUNNER: emulator.endpoint });
+    // (App Runner at its real endpoint: a local endpoint would need no credentials.)
+    const child = node(['status'], { ...NO_CREDENTIALS, AWS_ENDPOINT_URL_APPRUNNER: undefined });
 
     // Assess
     expect(child.status).toBe(2);

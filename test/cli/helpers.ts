@@ -64,6 +64,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** A port nothing listens on (connections are refused at once): an unreachable AWS endpoint. */
+export async function closedPort(): Promise<number> {
+  return freePort();
+}
+
 export interface Moto {
   endpoint: string;
   sfn: SFNClient;

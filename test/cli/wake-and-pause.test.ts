@@ -2,8 +2,9 @@ import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudf
 import { DescribeExecutionCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Emulator, SAMPLE_FLEET_PATH, startEmulator } from '../../emulator/index';
-import { LEASE_TAG } from '../../lib/contract/tags';
+import { LEASE_BY_TAG, LEASE_REASON_TAG, LEASE_TAG } from '../../lib/contract/tags';
 import {
+  closedPort,
   createStateMachine,
   type Moto,
   rejectingWorkflow,
@@ -159,6 +160,87 @@ describe('apprunner-scheduler wake', () => {
     expect(run.err).toContain(
       'error: the workflow rejected the input: targets.serviceNames[0]: must be an App Runner service name',
     );
+  });
+
+  it('sends --ready-by as an ISO time and --ready-check none in the input', async () => {
+    // Prepare
+    const arn = await createStateMachine(moto, standInWorkflow(succeeded()));
+    const before = Date.now();
+
+    // Act
+    const run = await runCli(
+      [
+        'wake',
+        'api-staging',
+        '--ready-by',
+        '30m',
+        '--ready-check',
+        'none',
+        '--no-wait',
+        '--state-machine-arn',
+        arn,
+      ],
+      env,
+    );
+    const [execution] = await executionsOf(arn);
+    const input = await inputOf(execution?.executionArn ?? '');
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(input.readyCheck).toBe('none');
+    const readyBy = Date.parse(String(input.readyBy));
+    expect(readyBy).toBeGreaterThanOrEqual(before + 30 * 60_000 - 1000);
+    expect(readyBy).toBeLessThanOrEqual(Date.now() + 30 * 60_000);
+    expect(String(input.readyBy)).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    expect(run.out).toContain(`ready by ${input.readyBy}`);
+  });
+
+  it('prints a NO_TARGETS warning as an error and exits 1 when the selection matched nothing', async () => {
+    // Prepare
+    const empty = {
+      ...report('resume', []),
+      warnings: ['NO_TARGETS: serviceNames api-staging matched no service in us-east-1'],
+    };
+    const arn = await createStateMachine(moto, standInWorkflow(empty));
+
+    // Act
+    const run = await runCli(
+      ['wake', 'api-staging', '--state-machine-arn', arn, '--poll-seconds', '0.05'],
+      env,
+    );
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.out).toContain(
+      'warning: NO_TARGETS: serviceNames api-staging matched no service in us-east-1',
+    );
+    expect(run.err).toContain(
+      'error: the selection matched no service (NO_TARGETS: serviceNames api-staging matched no service in us-east-1)',
+    );
+    expect(run.out).toContain('0 targeted: 0 succeeded');
+  });
+
+  it('refuses --ready-by in the past, naming the flag, before any call', async () => {
+    // Prepare
+    emulator.clearCalls();
+
+    // Act
+    const run = await runCli(
+      [
+        'wake',
+        'api-staging',
+        '--ready-by',
+        '2020-01-01T00:00:00Z',
+        '--state-machine-arn',
+        'arn:aws:states:us-east-1:123456789012:stateMachine:x',
+      ],
+      env,
+    );
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.err).toContain('error: invalid input: readyBy (--ready-by): is in the past');
+    expect(emulator.calls).toEqual([]);
   });
 
   it('with --no-wait prints the execution ARN and console link and returns without following', async () => {
@@ -357,9 +439,10 @@ describe('apprunner-scheduler pause', () => {
     expect(emulator.service('demo-app')?.tags[LEASE_TAG]).toBe('2099-01-01T00:00:00Z');
   });
 
-  it('with --force removes the lease tag first, says so, and starts the pause without any force field', async () => {
+  it('with --force sends overrideLease and leaves the lease for the workflow to remove', async () => {
     // Prepare
     const arn = await createStateMachine(moto, standInWorkflow(paused('demo-app')));
+    emulator.clearCalls();
 
     // Act
     const run = await runCli(
@@ -374,10 +457,10 @@ describe('apprunner-scheduler pause', () => {
     // Assess
     expect(run.code).toBe(0);
     expect(run.out).toContain(
-      '--force: removed the keep-awake lease of demo-app (was until 2099-01-01T00:00:00Z).',
+      '--force: the workflow will remove the keep-awake lease of demo-app right before pausing it',
     );
-    expect(emulator.service('demo-app')?.tags[LEASE_TAG]).toBeUndefined();
-    expect(emulator.calls.map((c) => c.op)).toContain('UntagResource');
+    expect(emulator.service('demo-app')?.tags[LEASE_TAG]).toBe('2099-01-01T00:00:00Z');
+    expect(emulator.calls.map((c) => c.op)).not.toContain('UntagResource');
     expect(execution?.name).toMatch(/^pause-demo-app-\d{8}T\d{4}Z-[0-9a-f]{4}$/);
     expect(JSON.parse(described.input ?? '{}')).toEqual({
       action: 'pause',
@@ -385,8 +468,93 @@ describe('apprunner-scheduler pause', () => {
       dryRun: false,
       reason: 'on-call pause (CLI)',
       requestedBy: expect.stringMatching(/^user:[\w.@+=,-]+$/),
+      overrideLease: true,
     });
     expect(run.out).toContain('1 targeted: 1 succeeded, 0 skipped, 0 failed, 0 timed out');
+  });
+
+  it('with --force and Step Functions unreachable leaves the lease in place and exits non-zero', async () => {
+    // Prepare
+    emulator.clearCalls();
+
+    // Act
+    const run = await runCli(
+      [
+        'pause',
+        'demo-app',
+        '--force',
+        '--state-machine-arn',
+        'arn:aws:states:us-east-1:123456789012:stateMachine:apprunner-scheduler-dev',
+      ],
+      { ...env, AWS_ENDPOINT_URL_SFN: `http://127.0.0.1:${await closedPort()}` },
+    );
+
+    // Assess
+    expect(run.code).not.toBe(0);
+    expect(run.err).toContain('error: Cannot reach Step Functions');
+    expect(emulator.service('demo-app')?.tags[LEASE_TAG]).toBe('2099-01-01T00:00:00Z');
+    expect(emulator.calls.map((c) => c.op)).not.toContain('UntagResource');
+    expect(emulator.calls.map((c) => c.op)).not.toContain('PauseService');
+  });
+
+  it('with --force --dry-run changes nothing and asks the workflow only to plan', async () => {
+    // Prepare
+    const arn = await createStateMachine(
+      moto,
+      standInWorkflow(report('pause', [result('demo-app', 'SKIPPED', { reason: 'DRY_RUN' })])),
+    );
+    emulator.clearCalls();
+
+    // Act
+    const run = await runCli(
+      ['pause', 'demo-app', '--force', '--dry-run', '--state-machine-arn', arn, '--poll-seconds', '0.05'],
+      env,
+    );
+    const [execution] = await executionsOf(arn);
+    const described = await moto.sfn.send(
+      new DescribeExecutionCommand({ executionArn: execution?.executionArn }),
+    );
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('--force (dry run): the lease of demo-app stays');
+    expect(emulator.service('demo-app')?.tags[LEASE_TAG]).toBe('2099-01-01T00:00:00Z');
+    expect(emulator.calls.map((c) => c.op).sort()).toEqual(
+      expect.not.arrayContaining(['UntagResource', 'TagResource', 'PauseService']),
+    );
+    expect(JSON.parse(described.input ?? '{}')).toMatchObject({ dryRun: true, overrideLease: true });
+  });
+
+  it('names who set a lease and why when it refuses to pause', async () => {
+    // Prepare
+    emulator.addServices({
+      name: 'kept-awake',
+      status: 'RUNNING',
+      tags: {
+        env: 'staging',
+        [LEASE_TAG]: '2099-01-01T00:00:00Z',
+        [LEASE_BY_TAG]: 'user:alice',
+        [LEASE_REASON_TAG]: 'INC-42 load test',
+      },
+    });
+
+    // Act
+    const run = await runCli(
+      [
+        'pause',
+        'kept-awake',
+        '--state-machine-arn',
+        'arn:aws:states:us-east-1:123456789012:stateMachine:apprunner-scheduler-dev',
+      ],
+      env,
+    );
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.err).toContain(
+      `warning: kept-awake is kept awake until 2099-01-01T00:00:00Z by user:alice ("INC-42 load test") (tag ${LEASE_TAG}).`,
+    );
+    expect(run.err).toContain('Nothing was started.');
   });
 
   it('pauses a service whose lease has expired, noting that it no longer applies', async () => {

@@ -64,7 +64,14 @@ function reach(resource: unknown): 'any' | 'app-runner-services' | 'own' | 'unkn
   if (resource === '*') return 'any';
   if (JSON.stringify(resource) === JSON.stringify(SERVICE_ARNS)) return 'app-runner-services';
   if (ownResource(resource)) return 'own';
-  const sub = (resource as { 'Fn::Sub'?: [string, Record<string, unknown>] })['Fn::Sub'];
+  const sub = (resource as { 'Fn::Sub'?: [string, Record<string, unknown>] | string })['Fn::Sub'];
+  // The stage's freeze parameter: the stack's own, though it does not create it (a deploy must not lift a freeze).
+  if (
+    sub ===
+    'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/apprunner-scheduler/test/freeze'
+  ) {
+    return 'own';
+  }
   if (Array.isArray(sub)) {
     const [text, vars] = sub;
     // A function's versions and aliases, or the executions of this stack's state machine.

@@ -252,6 +252,14 @@ describe('the packaged CloudFormation template', () => {
           Action: ['apprunner:DescribeService', 'apprunner:ListTagsForResource'],
           Resource: SERVICE_ARNS,
         },
+        {
+          Effect: 'Allow',
+          Action: 'ssm:GetParameter',
+          Resource: {
+            'Fn::Sub':
+              'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/apprunner-scheduler/test/freeze',
+          },
+        },
       ]),
     );
     // Start and Check run one batch engine (either may start, poll, sweep, set or remove a lease): the same calls.
@@ -397,6 +405,8 @@ describe('the packaged CloudFormation template', () => {
         APPRUNNER_MAX_REQUESTS_PER_SECOND: '10',
         MAX_TARGETS: '1000',
         AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
+        // Only Plan reads the freeze (and may: see its role).
+        ...(id === 'PlanLambdaFunction' ? { FREEZE_PARAMETER_NAME: '/apprunner-scheduler/test/freeze' } : {}),
       });
       // The deployed tunables are the code's own defaults: a user reading either sees the same numbers.
       const defaults = loadConfig({ AWS_REGION: 'eu-west-1' }) as unknown as Record<string, unknown>;
@@ -530,6 +540,7 @@ describe('the packaged CloudFormation template', () => {
     expect(template.Outputs.AlertTopicArn?.Value).toEqual({ Ref: 'AlertTopic' });
     expect(template.Outputs.DashboardName?.Value).toEqual({ Ref: 'Dashboard' });
     expect(template.Outputs.RunbookDocumentName?.Value).toEqual({ Ref: 'RunbookDocument' });
+    expect(template.Outputs.FreezeParameterName?.Value).toBe('/apprunner-scheduler/test/freeze');
     expect(template.Resources.Dashboard?.Type).toBe('AWS::CloudWatch::Dashboard');
     expect(JSON.stringify(template)).not.toMatch(/(?<![\d])\d{12}(?![\d])/);
   });
