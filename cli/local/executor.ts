@@ -6,6 +6,7 @@ import { createHandler as createOperations } from '../../functions/operations/ha
 import { createHandler as createPlan } from '../../functions/plan/handler';
 import { createHandler as createReport } from '../../functions/report/handler';
 import type { AlertMessage, AlertPublisher } from '../../lib/alerts';
+import type { FreezeStore } from '../../lib/freeze/freeze';
 import { SdkAppRunner } from '../../lib/app-runner/sdk';
 import type { ExecutionReport, ServiceResult } from '../../lib/contract/execution-result';
 import { type Clock, ManualClock, VirtualClock } from '../../lib/runtime/clock';
@@ -34,6 +35,8 @@ export interface LocalRunOptions {
   env?: Record<string, string>;
   /** Where alerts go; default: recorded in the result. */
   alerts?: AlertPublisher;
+  /** The stage's freeze, as Plan reads it (default: none). */
+  freeze?: FreezeStore;
   /** Called for each progress event. */
   onProgress?: (event: ProgressEvent) => void;
   /** Execution name (default: a timestamped unique name). */
@@ -122,7 +125,16 @@ export async function runLocalExecution(
         }
       : {}),
   });
-  const runtime: Runtime = { config, clock, appRunner, alerts, logger, metrics, tracer };
+  const runtime: Runtime = {
+    config,
+    clock,
+    appRunner,
+    alerts,
+    ...(options.freeze ? { freeze: options.freeze } : {}),
+    logger,
+    metrics,
+    tracer,
+  };
   const handlers: Record<FunctionId, (event: unknown, context: Context) => Promise<unknown>> = {
     PlanLambdaFunction: createPlan(runtime) as never,
     StartOperationsLambdaFunction: createOperations('start', runtime) as never,

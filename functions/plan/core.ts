@@ -5,6 +5,7 @@ import {
   parseExecutionInput,
 } from '../../lib/contract/execution-input';
 import type { ServiceResult } from '../../lib/contract/execution-result';
+import type { FreezeStore } from '../../lib/freeze/freeze';
 import type { Clock } from '../../lib/runtime/clock';
 import type { Config } from '../../lib/runtime/config';
 import type { Log } from '../../lib/runtime/powertools';
@@ -13,6 +14,7 @@ import { decide } from '../../lib/workflow/decide';
 import type { RunInfo } from '../../lib/workflow/run';
 import { serviceResult } from '../../lib/workflow/service-result';
 import { makeBatches } from './batches';
+import { runGate } from './run-gate';
 import { selectTargets, tagsOf } from './targets';
 
 /** What the state machine hands to Plan: the execution input plus facts from the context object. */
@@ -40,6 +42,8 @@ export interface PlanDeps {
   clock: Clock;
   config: Config;
   log: Log;
+  /** The stage's freeze, when freezes are used. */
+  freeze?: FreezeStore;
 }
 
 /**
@@ -64,6 +68,21 @@ export async function plan(event: PlanEvent, deps: PlanDeps): Promise<PlanResult
     startedAt: event.startTime ?? new Date(clock.now()).toISOString(),
     ...(event.executionId ? { executionId: event.executionId } : {}),
   };
+  const gate = await runGate(input, {
+    ...(deps.freeze ? { freeze: deps.freeze } : {}),
+    now: clock.now(),
+    log,
+  });
+  if (gate.skippedRun) {
+    return {
+      run: { ...run, skippedRun: gate.skippedRun },
+      outcomes: [],
+      batches: [],
+      batchConcurrency: 1,
+      requests,
+      warnings: gate.warnings,
+    };
+  }
   log.info('planning run', {
     action: run.action,
     dryRun: run.dryRun,
@@ -83,7 +102,7 @@ export async function plan(event: PlanEvent, deps: PlanDeps): Promise<PlanResult
     log,
   });
   // A selection that matches nothing is worth an alert, unless the input says it may happen.
-  const warnings = input.allowNoTargets ? [] : noTargets;
+  const warnings = [...gate.warnings, ...(input.allowNoTargets ? [] : noTargets)];
   for (const warning of warnings) log.warn(warning);
 
   const toAct: TrackedService[] = [];

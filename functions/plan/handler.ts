@@ -1,11 +1,25 @@
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { guarded } from '../../lib/app-runner/guarded';
 import { lambdaAppRunner } from '../../lib/app-runner/lambda';
+import type { FreezeStore } from '../../lib/freeze/freeze';
+import { SsmFreezeStore } from '../../lib/freeze/ssm-store';
+import type { Config } from '../../lib/runtime/config';
 import { makeHandler } from '../../lib/runtime/handler';
+import { tracer } from '../../lib/runtime/powertools';
 import { lambdaRuntime, type RuntimeSource } from '../../lib/runtime/runtime';
 import { type PlanEvent, type PlanResult, plan } from './core';
 
+/** The freeze store as Lambda builds it: the stage's SSM parameter, when one is configured. */
+function lambdaFreeze(config: Config): FreezeStore | undefined {
+  if (!config.FREEZE_PARAMETER_NAME) return undefined;
+  const client = tracer.captureAWSv3Client(new SSMClient({ region: config.AWS_REGION, maxAttempts: 3 }));
+  return new SsmFreezeStore(client, config.FREEZE_PARAMETER_NAME);
+}
+
 /** Plan: validate the execution input, resolve the targets, decide per service. */
-export function createHandler(source: RuntimeSource = lambdaRuntime({ appRunner: lambdaAppRunner })) {
+export function createHandler(
+  source: RuntimeSource = lambdaRuntime({ appRunner: lambdaAppRunner, freeze: lambdaFreeze }),
+) {
   return makeHandler<PlanEvent, PlanResult>(async (event, rt) => {
     const log = rt.logger.createChild({ persistentKeys: { executionId: event?.executionId, step: 'plan' } });
     const appRunner = guarded(rt.appRunner, rt.clock, {
@@ -16,7 +30,9 @@ export function createHandler(source: RuntimeSource = lambdaRuntime({ appRunner:
       clock: rt.clock,
       config: rt.config,
       log,
+      ...(rt.freeze ? { freeze: rt.freeze } : {}),
     });
+    if (result.run.skippedRun) rt.metrics.addMetric('RunsSkipped', 'Count', 1);
     rt.metrics.addDimension('Action', result.run.action);
     rt.metrics.addMetric('AppRunnerRequests', 'Count', result.requests);
     rt.metrics.publishStoredMetrics();

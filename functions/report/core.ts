@@ -91,6 +91,7 @@ export async function buildReport(event: ReportEvent, deps: ReportDeps): Promise
     finishedAt: new Date(now).toISOString(),
     ...(event.run.executionId ? { executionId: event.run.executionId } : {}),
     summary,
+    ...(event.run.skippedRun ? { skippedRun: event.run.skippedRun } : {}),
     ...(event.warnings?.length ? { warnings: event.warnings } : {}),
     services,
   };

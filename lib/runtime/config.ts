@@ -43,6 +43,11 @@ const ConfigSchema = z
      */
     HISTORY_EVENT_BUDGET: int(1000, 10_000_000, 20_000),
     APPRUNNER_REQUEST_TIMEOUT_MS: int(100, 60_000, 5000),
+    /** The stage's freeze (an SSM parameter the CLI writes); empty: freezes are not looked up. */
+    FREEZE_PARAMETER_NAME: z
+      .string()
+      .regex(/^(\/[\w.\-/]+)?$/, 'must be an SSM parameter name such as /apprunner-scheduler/prod/freeze')
+      .default(''),
   })
   .superRefine((c, ctx) => {
     if (c.POLL_MIN_DELAY_SECONDS > c.POLL_MAX_DELAY_SECONDS) {

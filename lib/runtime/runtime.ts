@@ -3,6 +3,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { AlertPublisher } from '../alerts';
 import type { AppRunnerPort } from '../app-runner/port';
+import type { FreezeStore } from '../freeze/freeze';
 import { type Clock, systemClock } from './clock';
 import { type Config, loadConfig } from './config';
 import { logger, metrics, tracer } from './powertools';
@@ -16,6 +17,8 @@ export interface Runtime {
   clock: Clock;
   appRunner: AppRunnerPort;
   alerts: AlertPublisher;
+  /** Where the stage's freeze is read; undefined when freezes are not used (no FREEZE_PARAMETER_NAME). */
+  freeze?: FreezeStore;
   logger: Logger;
   metrics: Metrics;
   tracer: Tracer;
@@ -25,6 +28,7 @@ export interface Runtime {
 export interface Adapters {
   appRunner?: (config: Config) => AppRunnerPort;
   alerts?: (config: Config) => AlertPublisher;
+  freeze?: (config: Config) => FreezeStore | undefined;
 }
 
 /** The production runtime: config from the environment (validated once), the given adapters, real time. */
@@ -36,6 +40,7 @@ export function lambdaRuntime(adapters: Adapters): () => Runtime {
       clock: systemClock,
       appRunner: adapters.appRunner ? adapters.appRunner(config) : unavailable<AppRunnerPort>('App Runner'),
       alerts: adapters.alerts ? adapters.alerts(config) : unavailable<AlertPublisher>('alerts'),
+      ...(adapters.freeze ? { freeze: adapters.freeze(config) } : {}),
       logger,
       metrics,
       tracer,

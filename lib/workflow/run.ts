@@ -1,4 +1,5 @@
 import type { Action } from '../contract/execution-input';
+import type { SkippedRun } from '../contract/execution-result';
 
 /** What every step of the workflow knows about the run (carried in the state, small). */
 export interface RunInfo {
@@ -13,4 +14,6 @@ export interface RunInfo {
   overrideLease?: boolean;
   startedAt: string;
   executionId?: string;
+  /** The whole run was skipped (holiday, skip date, freeze): no batches, no App Runner call. */
+  skippedRun?: SkippedRun;
 }

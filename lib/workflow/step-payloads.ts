@@ -19,6 +19,7 @@ const RunInfoSchema = z.object({
   scheduled: z.boolean(),
   keepAwakeUntil: z.string().optional(),
   overrideLease: z.boolean().optional(),
+  skippedRun: z.looseObject({ reason: z.enum(['HOLIDAY', 'SKIP_DATE', 'FROZEN']) }).optional(),
   startedAt: z.string(),
   executionId: z.string().optional(),
 });
