@@ -16,7 +16,7 @@ import { logger, metrics, tracer } from '../../lib/runtime/powertools';
 import type { Runtime } from '../../lib/runtime/runtime';
 import { type BatchWire, decodeBatch, isBatchPayload } from '../../lib/workflow/wire';
 import { type Captured, startCapture, stopCapture } from './capture';
-import { type FunctionId, loadDefinition, statesOfType } from './definition';
+import { type FunctionId, type LoadedDefinition, loadDefinition, statesOfType } from './definition';
 
 /** Something that happened to a service during a local run, for live progress. */
 export interface ProgressEvent {
@@ -48,7 +48,20 @@ export interface LocalRunOptions {
    * The engine matches Retry/Catch on the error's `name`: use `Lambda.Unknown` or `States.Timeout`.
    */
   taskFault?: (state: string, invocation: number, phase: 'before' | 'after') => Error | undefined;
+  /**
+   * The definition to run instead of statemachine/scheduler.asl.yaml. The acceptance tests pass the one the
+   * packaged CloudFormation template holds, so a wrong function reference there fails them.
+   */
+  definition?: LoadedDefinition;
+  /**
+   * What each function id runs instead of the in-process handler. The acceptance tests bind the bundled
+   * handlers from the `osls package` zips, each in its own process, so that one runner serves both layers.
+   */
+  functions?: Record<FunctionId, FunctionInvoker>;
 }
+
+/** How a Task reaches its function: the event as Step Functions sends it in, the function's result out. */
+export type FunctionInvoker = (event: unknown, context: Context) => Promise<unknown>;
 
 export interface InvocationStats {
   count: number;
@@ -122,13 +135,16 @@ export async function runLocalExecution(
     requestTimeoutMs: config.APPRUNNER_REQUEST_TIMEOUT_MS,
   });
   const runtime: Runtime = { config, clock, appRunner, alerts, logger, metrics, tracer };
-  const handlers: Record<FunctionId, (event: unknown, context: Context) => Promise<unknown>> = {
+  const handlers: Record<FunctionId, FunctionInvoker> = options.functions ?? {
     PlanLambdaFunction: createPlan(runtime) as never,
     StartOperationsLambdaFunction: createStart(runtime) as never,
     CheckOperationsLambdaFunction: createCheck(runtime) as never,
     ReportLambdaFunction: createReport(runtime) as never,
   };
-  const { definition, tasks } = loadDefinition(undefined, config.AWS_REGION);
+  // A copy: the run adapts its definition for the engine (see detachIntrinsicFailPaths).
+  const { definition, tasks } = options.definition
+    ? structuredClone(options.definition)
+    : loadDefinition(undefined, config.AWS_REGION);
   const { waits, retrying } = statesOfType(definition);
   const intrinsicFails = detachIntrinsicFailPaths(definition);
   const virtual = clock instanceof VirtualClock ? clock : undefined;
