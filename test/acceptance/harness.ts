@@ -11,9 +11,10 @@ import {
 import type { ServiceResult } from '../../lib/contract/execution-result';
 import { systemClock } from '../../lib/runtime/clock';
 import { type PackageResult, packageStack, removePackage } from '../deploy/package-stack';
-import { LambdaPool, prepareSandbox, type Sandbox } from './lambda-pool';
+import { LambdaPool } from './lambda-pool';
 import { ACCOUNT, type PackagedStack, REGION, readPackagedStack } from './packaged-stack';
-import { type PublishedMessage, startSnsRecorder } from './sns-recorder';
+import { prepareSandbox, type Sandbox } from './sandbox';
+import { type PublishedMessage, startSnsRecorder, startXrayDaemon, type TraceSegment } from './stand-ins';
 
 export { ACCOUNT, REGION } from './packaged-stack';
 
@@ -65,6 +66,8 @@ export interface ShippedRun {
   pool: LambdaPool;
   /** What the functions published to SNS. */
   alerts: PublishedMessage[];
+  /** The trace segments the functions sent to the X-Ray daemon. */
+  traces: TraceSegment[];
   /** Outcome (and reason) per service name, e.g. `{ api: 'SUCCEEDED', web: 'SKIPPED OPTED_OUT' }`. */
   outcomes(): Record<string, string>;
   /** The one report line of a service; throws unless there is exactly one. */
@@ -90,9 +93,11 @@ export async function runShipped(shipped: Shipped, scenario: ShippedScenario): P
   });
   for (const fault of scenario.faults ?? []) emulator.injectFault(fault);
   const sns = await startSnsRecorder(Object.values(shipped.stack.topics));
+  const xray = await startXrayDaemon();
   const pool = new LambdaPool(shipped.stack, shipped.sandbox, {
     AWS_ENDPOINT_URL_APPRUNNER: emulator.endpoint,
     AWS_ENDPOINT_URL_SNS: sns.endpoint,
+    AWS_XRAY_DAEMON_ADDRESS: xray.address,
   });
   let result: LocalRunResult;
   try {
@@ -104,7 +109,7 @@ export async function runShipped(shipped: Shipped, scenario: ShippedScenario): P
       env: { AWS_REGION: REGION },
     });
   } finally {
-    await Promise.all([pool.stop(), sns.stop(), emulator.stop()]);
+    await Promise.all([pool.stop(), sns.stop(), xray.stop(), emulator.stop()]);
   }
   const nameOf = (c: EmulatorCall) => c.serviceArn?.split('/')[1];
   const lines = (name: string) => result.report?.services.filter((s) => s.serviceName === name) ?? [];
@@ -113,6 +118,7 @@ export async function runShipped(shipped: Shipped, scenario: ShippedScenario): P
     emulator,
     pool,
     alerts: sns.published,
+    traces: xray.segments,
     outcomes: () =>
       Object.fromEntries(
         (result.report?.services ?? []).map((s) => [

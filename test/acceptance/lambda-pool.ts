@@ -1,47 +1,19 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { transform } from 'esbuild';
 import type { FunctionId } from '../../cli/local/definition';
 import type { FunctionInvoker } from '../../cli/local/executor';
-import { REPO } from '../deploy/package-stack';
-import { type PackagedFunction, type PackagedStack, REGION, unzipFunctions } from './packaged-stack';
+import type { PackagedFunction, PackagedStack } from './packaged-stack';
 import type { InvokeMessage, LambdaError, RuntimeMessage } from './runtime/bootstrap';
+import { checkEnvironment, lambdaEnvironment, type Sandbox } from './sandbox';
 
-// Runs the packaged functions the way Lambda does: each container is its own Node process, started
-// with the function's environment from the template plus what the platform sets (nothing of the test
-// process leaks in), the bundle's code as its task root, and only the AWS SDK (which the nodejs22.x
-// runtime provides) resolvable beside it. Containers are reused while warm, one invocation at a time;
-// a crashed or timed-out one is replaced by a cold one. Failures reach the state machine under the
-// names Lambda gives them: the thrown error's name, `Runtime.ExitError`, `Sandbox.Timedout`, and
-// `Runtime.ImportModuleError` / `Runtime.HandlerNotFound` for a bundle that cannot load.
-
-/** The unpacked functions and the runtime around them, shared by every run of a test file. */
-export interface Sandbox {
-  root: string;
-  bootstrap: string;
-  taskRoots: Record<FunctionId, string>;
-}
-
-/**
- * Unzips every function into `root`, links the AWS SDK packages (provided by the Lambda runtime, left
- * out of the bundles) where the bundles' imports find them, and transpiles the runtime bootstrap.
- */
-export async function prepareSandbox(stack: PackagedStack, root: string): Promise<Sandbox> {
-  const taskRoots = await unzipFunctions(stack, root);
-  await mkdir(join(root, 'node_modules'), { recursive: true });
-  for (const scope of ['@aws-sdk', '@smithy']) {
-    await symlink(join(REPO, 'node_modules', scope), join(root, 'node_modules', scope), 'dir');
-  }
-  const source = await readFile(join(import.meta.dirname, 'runtime', 'bootstrap.ts'), 'utf8');
-  const { code } = await transform(source, { loader: 'ts', format: 'esm', target: 'node20' });
-  const bootstrap = join(root, 'runtime', 'bootstrap.mjs');
-  await mkdir(join(root, 'runtime'), { recursive: true });
-  await writeFile(bootstrap, code);
-  return { root, bootstrap, taskRoots };
-}
+// Runs the packaged functions the way Lambda does: each container is its own Node process in the
+// sandbox (see sandbox.ts: the bundle as its task root, the function's environment from the template
+// plus what the platform sets, nothing of the test process). Containers are reused while warm, one
+// invocation at a time; a crashed or timed-out one is replaced by a cold one. Failures reach the state
+// machine under the names Lambda gives them: the thrown error's name, `Runtime.ExitError`,
+// `Sandbox.Timedout`, and `Runtime.ImportModuleError` / `Runtime.HandlerNotFound` for a bundle that
+// cannot load.
 
 /** The error an invocation fails with, as Step Functions sees it: name = errorType, cause = the payload. */
 export class LambdaInvocationError extends Error {
@@ -70,28 +42,6 @@ export interface Invocation {
   error?: LambdaError;
 }
 
-/** Variables Lambda sets itself and rejects in a function's configuration. */
-const RESERVED = new Set([
-  '_HANDLER',
-  '_X_AMZN_TRACE_ID',
-  'AWS_DEFAULT_REGION',
-  'AWS_REGION',
-  'AWS_EXECUTION_ENV',
-  'AWS_LAMBDA_FUNCTION_NAME',
-  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
-  'AWS_LAMBDA_FUNCTION_VERSION',
-  'AWS_LAMBDA_INITIALIZATION_TYPE',
-  'AWS_LAMBDA_LOG_GROUP_NAME',
-  'AWS_LAMBDA_LOG_STREAM_NAME',
-  'AWS_ACCESS_KEY',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_LAMBDA_RUNTIME_API',
-  'LAMBDA_TASK_ROOT',
-  'LAMBDA_RUNTIME_DIR',
-]);
-
 class Container {
   readonly child: ChildProcess;
   /** Resolves with the init error, or undefined once the handler is loaded. */
@@ -108,7 +58,7 @@ class Container {
     this.child = fork(bootstrap, [], {
       cwd: env.LAMBDA_TASK_ROOT,
       env,
-      // As the nodejs22.x bootstrap does: the heap bounded by the function's memory, no flags of ours.
+      // Like Lambda's Node.js bootstrap: the heap bounded by the function's memory; no flags of ours.
       execArgv: [`--max-old-space-size=${Math.floor(fn.memoryMb * 0.9)}`],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
@@ -156,17 +106,16 @@ export class LambdaPool {
   private readonly faults = new Map<FunctionId, LambdaFault[]>();
   private readonly counts = new Map<FunctionId, number>();
 
-  /** @param endpoints `AWS_ENDPOINT_URL_<SERVICE>` values pointing the SDK at local stand-ins. */
+  /**
+   * @param local what the platform sets that points at local stand-ins: `AWS_ENDPOINT_URL_<SERVICE>` for
+   * the SDK, `AWS_XRAY_DAEMON_ADDRESS` for the X-Ray SDK.
+   */
   constructor(
     private readonly stack: PackagedStack,
     private readonly sandbox: Sandbox,
-    private readonly endpoints: Record<string, string>,
+    private readonly local: Record<string, string>,
   ) {
-    for (const fn of Object.values(stack.functions)) {
-      const reserved = Object.keys(fn.environment).filter((k) => RESERVED.has(k));
-      if (reserved.length > 0)
-        throw new Error(`${fn.id} sets reserved variables Lambda rejects: ${reserved}`);
-    }
+    for (const fn of Object.values(stack.functions)) checkEnvironment(fn);
   }
 
   /** One invoker per function, for the local runner's `functions` option. */
@@ -204,45 +153,17 @@ export class LambdaPool {
     this.containers.clear();
   }
 
-  private environment(fn: PackagedFunction): Record<string, string> {
-    const stream = `2026/12/01/[$LATEST]${randomUUID().replaceAll('-', '')}`;
-    return {
-      ...fn.environment,
-      // What Lambda sets for every function.
-      AWS_REGION: REGION,
-      AWS_DEFAULT_REGION: REGION,
-      AWS_ACCESS_KEY_ID: 'ASIALOCALACCEPTANCE0',
-      AWS_SECRET_ACCESS_KEY: 'local-acceptance-secret',
-      AWS_SESSION_TOKEN: 'local-acceptance-session',
-      AWS_LAMBDA_FUNCTION_NAME: fn.name,
-      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
-      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
-      AWS_LAMBDA_LOG_STREAM_NAME: stream,
-      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-      AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
-      LAMBDA_TASK_ROOT: this.sandbox.taskRoots[fn.id],
-      LAMBDA_RUNTIME_DIR: join(this.sandbox.root, 'runtime'),
-      _HANDLER: fn.handler,
-      TZ: ':UTC',
-      LANG: 'en_US.UTF-8',
-      PATH: '/usr/local/bin:/usr/bin:/bin',
-      AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
-      AWS_XRAY_DAEMON_ADDRESS: '127.0.0.1:2000',
-      // Where this machine is not Lambda: Node 20 here (the SDK warns about it), local endpoints.
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      ...this.endpoints,
-    };
-  }
-
   private container(fn: PackagedFunction): Container {
     const warm = (this.containers.get(fn.id) ?? []).find((c) => !c.busy && !c.dead);
     if (warm) {
       warm.busy = true;
       return warm;
     }
-    const cold = new Container(fn, this.environment(fn), this.sandbox.bootstrap, (line) =>
-      this.output.push({ fn: fn.id, line }),
+    const cold = new Container(
+      fn,
+      lambdaEnvironment(fn, this.sandbox, this.local),
+      this.sandbox.bootstrap,
+      (line) => this.output.push({ fn: fn.id, line }),
     );
     this.containers.set(fn.id, [...(this.containers.get(fn.id) ?? []).filter((c) => !c.dead), cold]);
     return cold;
@@ -331,7 +252,10 @@ export class LambdaPool {
         deadlineMs: Date.now() + fn.timeoutSeconds * 1000,
         traceId: `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replaceAll('-', '').slice(0, 24)};Parent=${randomUUID().replaceAll('-', '').slice(0, 16)};Sampled=1`,
       };
-      child.send(message);
+      // A container that died idle cannot take the invocation: Lambda reports that as the runtime's exit.
+      child.send(message, (error) => {
+        if (error) onExit(child.exitCode, child.signalCode);
+      });
     });
   }
 }

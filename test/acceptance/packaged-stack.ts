@@ -1,7 +1,4 @@
-import { execFile } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { promisify } from 'node:util';
 import { FUNCTION_IDS, type FunctionId, type LoadedDefinition } from '../../cli/local/definition';
 import { type CfnTemplate, type PackageResult, resourcesOfType } from '../deploy/package-stack';
 
@@ -9,8 +6,6 @@ import { type CfnTemplate, type PackageResult, resourcesOfType } from '../deploy
 // handler, timeout and environment (CloudFormation references resolved to the values a deployment in
 // ACCOUNT/REGION would give them), and the state machine definition with its function references
 // resolved to those functions' ARNs. Anything this cannot resolve is an error naming where it is.
-
-const run = promisify(execFile);
 
 /** packageStack (test/deploy/package-stack.ts) packages for this region. */
 export const REGION = 'eu-west-1';
@@ -78,20 +73,6 @@ export function readPackagedStack(pkg: PackageResult, stackName: string): Packag
     Object.keys(resourcesOfType(template, 'AWS::SNS::Topic')).map((id) => [id, resolve({ Ref: id }, id)]),
   );
   return { stackName, functions, definition: packagedDefinition(template, functions, resolve), topics };
-}
-
-/** Unzips each function's package into `<root>/<function id>` (its LAMBDA_TASK_ROOT); returns the paths. */
-export async function unzipFunctions(
-  stack: PackagedStack,
-  root: string,
-): Promise<Record<FunctionId, string>> {
-  const dirs = {} as Record<FunctionId, string>;
-  await mkdir(root, { recursive: true });
-  for (const fn of Object.values(stack.functions)) {
-    dirs[fn.id] = join(root, fn.id);
-    await run('unzip', ['-q', '-o', fn.zipPath, '-d', dirs[fn.id]]);
-  }
-  return dirs;
 }
 
 type Resolve = (value: unknown, where: string) => string;

@@ -93,6 +93,8 @@ describe('the packaged stack', () => {
     expect(run.metric('ServicesSucceeded')).toBe(3);
     expect(run.metric('ServicesSkipped')).toBe(1);
     expect(run.problems()).toEqual([]);
+    // Tracing is on (the template's TracingConfig): the App Runner calls reached X-Ray.
+    expect(run.traces.map((t) => t.aws?.operation)).toContain('ResumeService');
     // The tunables the stage was packaged with reached the functions through the template's environment.
     const start = run.pool.invocations.find((i) => i.fn === 'StartOperationsLambdaFunction');
     expect(decodeBatch(start?.event as never).settings).toMatchObject({
@@ -171,6 +173,7 @@ describe('the packaged stack', () => {
     });
     expect(run.emulator.service('worker-staging')?.status).toBe('PAUSED');
     expect(run.calls('ResumeService', 'worker-staging').map((c) => c.httpStatus)).toEqual([200]);
+    expect(run.result.report?.alert).toMatchObject({ published: true });
     expect(run.alerts).toHaveLength(1);
     const [alert] = run.alerts;
     expect(alert?.topicArn).toBe(TOPIC);
@@ -178,7 +181,6 @@ describe('the packaged stack', () => {
     expect(alert?.message).toContain('worker-staging: FAILED OPERATION_FAILED');
     expect(alert?.message).toContain(run.emulator.service('worker-staging')?.arn);
     expect(alert?.message).not.toContain('api-staging');
-    expect(run.result.report?.alert).toMatchObject({ published: true });
     expect(run.metric('ServicesFailed')).toBe(1);
   });
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createSocket } from 'node:dgram';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -74,5 +75,42 @@ export async function startSnsRecorder(topicArns: string[]): Promise<SnsRecorder
         server.close(() => resolve());
         server.closeAllConnections();
       }),
+  };
+}
+
+/** A trace segment (or subsegment) as the functions' X-Ray SDK sent it. */
+export interface TraceSegment {
+  name: string;
+  namespace?: string;
+  aws?: { operation?: string };
+}
+
+export interface XrayDaemon {
+  /** For `AWS_XRAY_DAEMON_ADDRESS`. */
+  address: string;
+  segments: TraceSegment[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Stands in for the X-Ray daemon Lambda runs beside a traced function (`tracing.lambda: true`): takes the
+ * UDP datagrams the X-Ray SDK sends (a JSON header line, then the segment) and keeps the segments.
+ */
+export async function startXrayDaemon(): Promise<XrayDaemon> {
+  const segments: TraceSegment[] = [];
+  const socket = createSocket('udp4');
+  socket.on('message', (datagram) => {
+    const text = datagram.toString('utf8');
+    try {
+      segments.push(JSON.parse(text.slice(text.indexOf('\n') + 1)) as TraceSegment);
+    } catch {
+      // Not a segment: the real daemon drops it too.
+    }
+  });
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  return {
+    address: `127.0.0.1:${socket.address().port}`,
+    segments,
+    stop: () => new Promise<void>((resolve) => socket.close(() => resolve())),
   };
 }
