@@ -15,7 +15,7 @@ import {
 // What `osls package` ships, run as AWS would run it: the definition from the packaged template, each
 // Task bound to the function its Resource names, each function the bundled handler from its zip in its
 // own process with the template's environment, App Runner = the emulator, SNS = a recorder. Real time:
-// App Runner operations here take 2-4 s, so each row takes a few seconds.
+// App Runner operations here take 2-6 s, so each row takes a few seconds.
 
 let shipped: Shipped | undefined;
 
@@ -66,7 +66,8 @@ describe('the packaged stack', () => {
     const fleet = {
       services: [
         paused('api-staging', 2),
-        paused('web-staging', 3),
+        // Longer than Start's poll window (2 s), so that the Wait/Check loop runs too.
+        paused('web-staging', 4),
         paused('worker-staging', 2),
         running('search-staging'),
         paused('checkout', 2, { env: 'production' }),
@@ -208,7 +209,9 @@ describe('the packaged stack', () => {
     ] as const)('%s (%s → %s)', async (_what, kind, errorType) => {
       // Prepare
       const names = ['api-staging', 'web-staging', 'worker-staging'];
-      const fleet = { services: names.map((name) => paused(name, 4)) };
+      // Long enough that the first Check (after Start's 2 s window, a 1 s Wait and a cold start on a
+      // busy machine) still finds the operations in progress: the fault strikes mid-poll, not at the end.
+      const fleet = { services: names.map((name) => paused(name, 6)) };
       const input = { action: 'resume', targets: { serviceNames: names }, requestedBy: 'user:acceptance' };
 
       // Act
