@@ -42,9 +42,14 @@ export interface Shipped {
 export async function packageShipped(): Promise<Shipped> {
   const pkg = await packageStack({ params: PACKAGE_PARAMS });
   if (!pkg.ok) throw new Error(`osls package failed:\n${pkg.output}`);
-  const stack = readPackagedStack(pkg, 'apprunner-scheduler-test');
-  const sandbox = await prepareSandbox(stack, join(pkg.dir, 'sandbox'));
-  return { pkg, stack, sandbox };
+  try {
+    const stack = readPackagedStack(pkg, 'apprunner-scheduler-test');
+    const sandbox = await prepareSandbox(stack, join(pkg.dir, 'sandbox'));
+    return { pkg, stack, sandbox };
+  } catch (error) {
+    await removePackage(pkg);
+    throw error;
+  }
 }
 
 export async function removeShipped(shipped: Shipped | undefined): Promise<void> {
