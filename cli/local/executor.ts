@@ -6,9 +6,9 @@ import { createHandler as createOperations } from '../../functions/operations/ha
 import { createHandler as createPlan } from '../../functions/plan/handler';
 import { createHandler as createReport } from '../../functions/report/handler';
 import type { AlertMessage, AlertPublisher } from '../../lib/alerts';
-import type { FreezeStore } from '../../lib/freeze/freeze';
 import { SdkAppRunner } from '../../lib/app-runner/sdk';
 import type { ExecutionReport, ServiceResult } from '../../lib/contract/execution-result';
+import type { FreezeStore } from '../../lib/freeze/freeze';
 import { type Clock, ManualClock, VirtualClock } from '../../lib/runtime/clock';
 import { loadConfigWith } from '../../lib/runtime/config';
 import { logger, metrics, tracer } from '../../lib/runtime/powertools';
@@ -16,7 +16,7 @@ import type { Runtime } from '../../lib/runtime/runtime';
 import type { BatchState, TrackedService } from '../../lib/workflow/batch';
 import { decodeStepPayload } from '../../lib/workflow/wire';
 import { type Captured, startCapture, stopCapture } from './capture';
-import { type FunctionId, loadDefinition, statesOfType } from './definition';
+import { type FunctionId, type LoadedDefinition, loadDefinition, statesOfType } from './definition';
 
 /** Something that happened to a service during a local run, for live progress. */
 export interface ProgressEvent {
@@ -50,7 +50,20 @@ export interface LocalRunOptions {
    * The engine matches Retry/Catch on the error's `name`: use `Lambda.Unknown` or `States.Timeout`.
    */
   taskFault?: (state: string, invocation: number, phase: 'before' | 'after') => Error | undefined;
+  /**
+   * The definition to run instead of statemachine/scheduler.asl.yaml. The acceptance tests pass the one the
+   * packaged CloudFormation template holds, so a wrong function reference there fails them.
+   */
+  definition?: LoadedDefinition;
+  /**
+   * What each function id runs instead of the in-process handler. The acceptance tests bind the bundled
+   * handlers from the `osls package` zips, each in its own process, so that one runner serves both layers.
+   */
+  functions?: Record<FunctionId, FunctionInvoker>;
 }
+
+/** How a Task reaches its function: the event as Step Functions sends it in, the function's result out. */
+export type FunctionInvoker = (event: unknown, context: Context) => Promise<unknown>;
 
 export interface InvocationStats {
   count: number;
@@ -135,13 +148,16 @@ export async function runLocalExecution(
     metrics,
     tracer,
   };
-  const handlers: Record<FunctionId, (event: unknown, context: Context) => Promise<unknown>> = {
+  const handlers: Record<FunctionId, FunctionInvoker> = options.functions ?? {
     PlanLambdaFunction: createPlan(runtime) as never,
     StartOperationsLambdaFunction: createOperations('start', runtime) as never,
     CheckOperationsLambdaFunction: createOperations('check', runtime) as never,
     ReportLambdaFunction: createReport(runtime) as never,
   };
-  const { definition, tasks } = loadDefinition(undefined, config.AWS_REGION);
+  // A copy: the run adapts its definition for the engine (see detachIntrinsicFailPaths).
+  const { definition, tasks } = options.definition
+    ? structuredClone(options.definition)
+    : loadDefinition(undefined, config.AWS_REGION);
   const { waits, retrying } = statesOfType(definition);
   const intrinsicFails = detachIntrinsicFailPaths(definition);
   const virtual = clock instanceof VirtualClock ? clock : undefined;

@@ -75,11 +75,17 @@ async function withPackageLock<T>(fn: () => Promise<T>): Promise<T> {
  * Runs `osls package` offline for stage "test" in eu-west-1 into a fresh temporary directory and returns the
  * CloudFormation template, or the error output. Runs from several test files take turns (see the lock).
  */
-export function packageStack(opts: { schedulesFile?: string } = {}): Promise<PackageResult> {
+export function packageStack(opts: PackageOptions = {}): Promise<PackageResult> {
   return withPackageLock(() => packageOnce(opts));
 }
 
-async function packageOnce(opts: { schedulesFile?: string }): Promise<PackageResult> {
+export interface PackageOptions {
+  schedulesFile?: string;
+  /** serverless.yml `params` to override, as `--param="name=value"` would (the acceptance tests poll faster). */
+  params?: Record<string, string>;
+}
+
+async function packageOnce(opts: PackageOptions): Promise<PackageResult> {
   const dir = await mkdtemp(join(tmpdir(), 'apprunner-scheduler-package-'));
   const work = `.esbuild/test-${process.pid}-${Date.now()}`;
   const env: NodeJS.ProcessEnv = {
@@ -98,6 +104,7 @@ async function packageOnce(opts: { schedulesFile?: string }): Promise<PackageRes
     SCHEDULES_FILE: opts.schedulesFile,
   };
   const args = [OSLS, 'package', '--stage', 'test', '--region', 'eu-west-1', '--package', dir];
+  for (const [name, value] of Object.entries(opts.params ?? {})) args.push(`--param=${name}=${value}`);
   const templatePath = join(dir, 'cloudformation-template-update-stack.json');
   try {
     const { stdout, stderr } = await run(process.execPath, args, {
