@@ -14,7 +14,13 @@ import { type PackageResult, packageStack, removePackage } from '../deploy/packa
 import { LambdaPool } from './lambda-pool';
 import { ACCOUNT, type PackagedStack, REGION, readPackagedStack } from './packaged-stack';
 import { prepareSandbox, type Sandbox } from './sandbox';
-import { type PublishedMessage, startSnsRecorder, startXrayDaemon, type TraceSegment } from './stand-ins';
+import {
+  type PublishedMessage,
+  startSnsRecorder,
+  startSsmStandIn,
+  startXrayDaemon,
+  type TraceSegment,
+} from './stand-ins';
 
 export { ACCOUNT, REGION } from './packaged-stack';
 
@@ -61,6 +67,8 @@ export interface ShippedScenario {
   fleet: Omit<FleetSpec, 'region' | 'accountId'>;
   input: unknown;
   faults?: FaultSpec[];
+  /** SSM parameters the functions can read (the stage's freeze); any other name is not found. */
+  parameters?: Record<string, string>;
   /** Called once the emulator and the functions are ready, before the execution starts. */
   prepare?: (world: { emulator: Emulator; pool: LambdaPool }) => void;
 }
@@ -73,6 +81,8 @@ export interface ShippedRun {
   alerts: PublishedMessage[];
   /** The trace segments the functions sent to the X-Ray daemon. */
   traces: TraceSegment[];
+  /** SSM parameters the functions read, in order. */
+  parameterReads: string[];
   /** Outcome (and reason) per service name, e.g. `{ api: 'SUCCEEDED', web: 'SKIPPED OPTED_OUT' }`. */
   outcomes(): Record<string, string>;
   /** The one report line of a service; throws unless there is exactly one. */
@@ -99,9 +109,11 @@ export async function runShipped(shipped: Shipped, scenario: ShippedScenario): P
   for (const fault of scenario.faults ?? []) emulator.injectFault(fault);
   const sns = await startSnsRecorder(Object.values(shipped.stack.topics));
   const xray = await startXrayDaemon();
+  const ssm = await startSsmStandIn(scenario.parameters ?? {});
   const pool = new LambdaPool(shipped.stack, shipped.sandbox, {
     AWS_ENDPOINT_URL_APPRUNNER: emulator.endpoint,
     AWS_ENDPOINT_URL_SNS: sns.endpoint,
+    AWS_ENDPOINT_URL_SSM: ssm.endpoint,
     AWS_XRAY_DAEMON_ADDRESS: xray.address,
   });
   let result: LocalRunResult;
@@ -114,7 +126,7 @@ export async function runShipped(shipped: Shipped, scenario: ShippedScenario): P
       env: { AWS_REGION: REGION },
     });
   } finally {
-    await Promise.all([pool.stop(), sns.stop(), xray.stop(), emulator.stop()]);
+    await Promise.all([pool.stop(), sns.stop(), ssm.stop(), xray.stop(), emulator.stop()]);
   }
   const nameOf = (c: EmulatorCall) => c.serviceArn?.split('/')[1];
   const lines = (name: string) => result.report?.services.filter((s) => s.serviceName === name) ?? [];
@@ -124,6 +136,7 @@ export async function runShipped(shipped: Shipped, scenario: ShippedScenario): P
     pool,
     alerts: sns.published,
     traces: xray.segments,
+    parameterReads: ssm.reads,
     outcomes: () =>
       Object.fromEntries(
         (result.report?.services ?? []).map((s) => [

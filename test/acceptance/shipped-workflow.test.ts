@@ -148,6 +148,39 @@ describe('the packaged stack', () => {
     expect(run.calls('UntagResource')).toEqual([]);
     expect(run.alerts).toEqual([]);
     expect(run.problems()).toEqual([]);
+    // A scheduled run looks up the stage's freeze (there is none) under the name the stack gave Plan.
+    expect(run.parameterReads).toEqual(['/apprunner-scheduler/test/freeze']);
+  });
+
+  it('records a scheduled run of a frozen stage as skipped, without any App Runner call', async () => {
+    // Prepare
+    const fleet = { services: [running('web-staging')] };
+    const input = {
+      action: 'pause',
+      targets: { tags: { env: 'staging' } },
+      requestedBy: 'schedule:weekday-evening',
+    };
+    const until = new Date(Date.now() + 86_400_000).toISOString();
+    const freeze = { by: 'user:alice', reason: 'release freeze', at: new Date().toISOString(), until };
+
+    // Act
+    const run = await runShipped(stack(), {
+      fleet,
+      input,
+      parameters: { '/apprunner-scheduler/test/freeze': JSON.stringify(freeze) },
+    });
+
+    // Assess
+    expect(run.result.status).toBe('SUCCEEDED');
+    expect(run.result.report?.skippedRun).toEqual({
+      reason: 'FROZEN',
+      by: 'user:alice',
+      why: 'release freeze',
+      until,
+    });
+    expect(run.emulator.calls).toEqual([]);
+    expect(run.metric('RunsSkipped')).toBe(1);
+    expect(run.problems()).toEqual([]);
   });
 
   it('fails the service whose operation fails, alerts on the stack topic, and fails the execution', async () => {

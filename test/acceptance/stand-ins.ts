@@ -114,3 +114,55 @@ export async function startXrayDaemon(): Promise<XrayDaemon> {
     stop: () => new Promise<void>((resolve) => socket.close(() => resolve())),
   };
 }
+
+export interface SsmStandIn {
+  /** For `AWS_ENDPOINT_URL_SSM`. */
+  endpoint: string;
+  /** Parameter names asked for, in order. */
+  reads: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * An SSM endpoint that answers GetParameter (awsJson1_1, the protocol the SDK speaks to SSM) from the given
+ * parameters, and ParameterNotFound for any other name, as SSM does. Nothing else of SSM is modelled.
+ */
+export async function startSsmStandIn(parameters: Record<string, string>): Promise<SsmStandIn> {
+  const reads: string[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      const answer = (status: number, value: unknown) => {
+        res.writeHead(status, {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amzn-requestid': randomUUID(),
+        });
+        res.end(JSON.stringify(value));
+      };
+      if (req.headers['x-amz-target'] !== 'AmazonSSM.GetParameter') {
+        return answer(400, { __type: 'InvalidAction', message: 'only GetParameter is modelled' });
+      }
+      const name = String((JSON.parse(body || '{}') as { Name?: unknown }).Name ?? '');
+      reads.push(name);
+      const value = parameters[name];
+      if (value === undefined)
+        return answer(400, { __type: 'ParameterNotFound', message: `${name} not found` });
+      return answer(200, { Parameter: { Name: name, Type: 'String', Value: value, Version: 1 } });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    reads,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
