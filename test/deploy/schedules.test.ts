@@ -2,15 +2,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  cronProblems,
-  executionInputFor,
-  loadSchedules,
-  nextFireTimes,
-  SchedulesFileError,
-  toCronerPattern,
-  validateSchedules,
-} from '../../lib/schedules/schedules';
+import { cronProblems, nextFireTimes, toCronerPattern } from '../../lib/schedules/cron';
+import { executionInputFor } from '../../lib/schedules/schedule-input';
+import { loadSchedules, SchedulesFileError, validateSchedules } from '../../lib/schedules/schedules';
 import { REPO } from './package-stack';
 
 const base = {
