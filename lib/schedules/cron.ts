@@ -123,7 +123,10 @@ function fieldProblems(field: string, spec: FieldSpec): string[] {
     if (item === '*') continue;
     if (isDom && (item === 'L' || item === 'LW')) continue;
     if (isDow && item === 'L') continue;
-    let body = item;
+    // Names first (JUL, WED), so that their letters are not read as the special L and W.
+    let body = spec.names
+      ? item.replace(/[A-Za-z]{3}/g, (name) => String(fieldValue(name, spec) ?? name))
+      : item;
     if (isDom && /^\d+W$/.test(body)) body = body.slice(0, -1);
     else if (isDow && /^[^#]+#[1-5]$/.test(body)) body = body.slice(0, body.indexOf('#'));
     else if (isDow && /^[^L]+L$/.test(body)) body = body.slice(0, -1);
