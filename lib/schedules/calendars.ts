@@ -36,13 +36,42 @@ function Holidays(): typeof HolidaysClass {
   return library;
 }
 
+let directory: HolidaysClass | undefined;
+function holidayDirectory(): HolidaysClass {
+  directory ??= new (Holidays())();
+  return directory;
+}
+
+/** The public holidays of one code and year: the same years are asked for again and again (CLI, packaging). */
+const yearCache = new Map<string, ReadonlyArray<{ date: string; days: number; name: string }>>();
+function publicHolidays(code: string, year: number) {
+  const key = `${code}:${year}`;
+  let found = yearCache.get(key);
+  if (!found) {
+    const [country = '', state, region] = code.split('-');
+    const H = Holidays();
+    const calendar = new H(
+      { country, ...(state && { state }), ...(region && { region }) },
+      { languages: ['en'] },
+    );
+    found = (calendar.getHolidays(year) || [])
+      .filter((h) => h.type === 'public')
+      .map((h) => ({
+        date: h.date.slice(0, 10),
+        days: Math.max(1, Math.round((h.end.getTime() - h.start.getTime()) / 86_400_000)),
+        name: h.name,
+      }));
+    yearCache.set(key, found);
+  }
+  return found;
+}
+
 /**
  * Checks a holiday code (`DE`, `DE-BE`, `de-be`, `NZ-CAN-Timaru`) against the library's countries, states
  * and regions, and returns its canonical spelling, or a problem with "did you mean".
  */
 export function holidayCode(code: string): { code: string } | { problem: string } {
-  const H = Holidays();
-  const directory = new H();
+  const directory = holidayDirectory();
   const [countryPart = '', statePart, regionPart, ...extra] = code.trim().split('-');
   if (code.trim() === '' || extra.length > 0) {
     return {
@@ -130,22 +159,14 @@ export function dateEntryProblem(entry: unknown): string | undefined {
  * one date are named together (`Christmas Day / …`).
  */
 export function expandHolidays(codes: readonly string[], from: string, to: string): HolidayDates {
-  const H = Holidays();
   const names = new Map<string, string[]>();
   const firstYear = Number(from.slice(0, 4));
   const lastYear = Number(to.slice(0, 4));
   for (const code of codes) {
-    const [country = '', state, region] = code.split('-');
-    const calendar = new H(
-      { country, ...(state && { state }), ...(region && { region }) },
-      { languages: ['en'] },
-    );
     for (let year = firstYear; year <= lastYear; year++) {
-      for (const holiday of calendar.getHolidays(year) || []) {
-        if (holiday.type !== 'public') continue;
-        const days = Math.max(1, Math.round((holiday.end.getTime() - holiday.start.getTime()) / 86_400_000));
-        for (let i = 0; i < days; i++) {
-          const date = addDays(holiday.date.slice(0, 10), i);
+      for (const holiday of publicHolidays(code, year)) {
+        for (let i = 0; i < holiday.days; i++) {
+          const date = addDays(holiday.date, i);
           if (date < from || date > to) continue;
           const list = names.get(date) ?? [];
           if (!list.includes(holiday.name)) list.push(holiday.name);
