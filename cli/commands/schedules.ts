@@ -218,7 +218,7 @@ function rows(listed: Listed[]): string[][] {
     const times = first
       ? [[first, '', '']]
       : s.next.map((t) => [formatLocal(t.local), formatUtc(t.utc), runText(t, s.timezone)]);
-    const lines = Math.max(times.length, first ? 1 : details.length);
+    const lines = Math.max(times.length, details.length);
     for (let i = 0; i < lines; i++) {
       out.push([...(i === 0 ? head : ['', '', '']), ...(times[i] ?? ['', '', '']), details[i] ?? '']);
     }

@@ -21,13 +21,16 @@ export interface SkippedDay {
 export const HORIZON_WARNING_DAYS = 90;
 
 /**
- * Whether the run of this schedule falls on a day to skip. The day is the schedule's LOCAL date of
- * `scheduledTime` in its time zone — not the execution's start, which a retried delivery can push past
- * midnight. Public holidays win over explicit dates when both match (their name says more).
+ * Whether the run of this schedule falls on a day to skip. The day is a LOCAL date in the schedule's zone:
+ * the date of `scheduledTime` — not of the execution's start, which a retried delivery can push past
+ * midnight — or, for a ready-by schedule, the date of its ready-by instant, since that is the day the run is
+ * for (ready by 00:10 on a skipped Tuesday fires on Monday at 23:50, and that run is skipped). Public
+ * holidays win over explicit dates when both match (their name says more).
  */
 export function skippedDay(ctx: ScheduleContext): SkippedDay | undefined {
   if (!ctx.skip) return undefined;
-  const date = localDate(Date.parse(ctx.scheduledTime), ctx.timezone);
+  const day = readyByInstant(ctx) ?? ctx.scheduledTime;
+  const date = localDate(Date.parse(day), ctx.timezone);
   const holiday = ctx.skip.holidays?.[date];
   if (holiday !== undefined) return { reason: 'HOLIDAY', name: holiday, date };
   for (const entry of ctx.skip.dates ?? []) {

@@ -62,6 +62,19 @@ describe('skippedDay', () => {
       want: undefined,
     },
     { what: 'runs when the schedule skips nothing', ctx: berlin('2026-12-25T05:40:00Z'), want: undefined },
+    {
+      what: "takes a ready-by schedule's day from its ready-by time: the fire at 23:50 on the 24th is for the 25th",
+      ctx: berlin('2026-12-24T22:50:00Z', { readyBy: '00:10', skip }),
+      want: { reason: 'HOLIDAY', name: 'Christmas Day', date: '2026-12-25' },
+    },
+    {
+      what: 'runs the fire at 23:50 on Christmas Day, which is for the 26th only when the 26th is not skipped',
+      ctx: berlin('2026-12-25T22:50:00Z', {
+        readyBy: '00:10',
+        skip: { horizon: '2031-12-31', holidays: { '2026-12-25': 'Christmas Day' } },
+      }),
+      want: undefined,
+    },
   ])('$what', ({ ctx, want }) => {
     // Act
     const got = skippedDay(ctx);
