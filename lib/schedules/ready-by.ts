@@ -1,5 +1,6 @@
 import { ISO_DURATION, isoDurationSeconds } from '../contract/execution-input';
 import { cronFields, cronProblems, DAY_NAMES, FIELDS, fieldValue } from './cron';
+import { addDays, instantsAt, localAt, localDate } from './wall-clock';
 
 /**
  * Ready-by schedules: `readyBy: "07:00"` with `days` instead of a cron. The deployed cron fires a lead time
@@ -154,4 +155,23 @@ function compress(values: number[], label: (v: number) => string): string {
     i = j + 1;
   }
   return parts.join(',');
+}
+
+/**
+ * The first local date within a year of `from` on which `cron`'s wall-clock time does not exist in `zone`
+ * (the spring-forward gap): EventBridge Scheduler does not fire that day, so a ready-by wake-up would be
+ * missed. Undefined when there is none (or the cron's time fields are not single values).
+ */
+export function firstGapDate(cron: string, zone: string, from: Date): string | undefined {
+  const split = cronFields(cron);
+  if ('problem' in split) return undefined;
+  const [minute = '', hour = ''] = split.fields;
+  if (!/^\d+$/.test(minute) || !/^\d+$/.test(hour)) return undefined;
+  const time = `${hour.padStart(2, '0')}:${minute.padStart(2, '0')}`;
+  const start = localDate(from.getTime(), zone);
+  for (let day = 0; day <= 366; day++) {
+    const date = addDays(start, day);
+    if (instantsAt(localAt(date, time), zone).length === 0) return date;
+  }
+  return undefined;
 }

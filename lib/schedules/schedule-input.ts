@@ -1,5 +1,6 @@
 import type { ScheduleContext } from '../contract/execution-input';
 import { expandHolidays, type SkipDays } from './calendars';
+import { firstGapDate } from './ready-by';
 import type { Schedule, ScheduleAction, ScheduleTargets } from './schedules';
 import { daysBetween } from './wall-clock';
 
@@ -129,6 +130,13 @@ export function packagedInput(schedule: Schedule, packagedAt: Date): PackagedInp
             'package and deploy again before then (runs warn from 90 days before)',
         );
       }
+    }
+    const gap = schedule.readyBy ? firstGapDate(schedule.cron, schedule.timezone, packagedAt) : undefined;
+    if (gap !== undefined) {
+      warnings.push(
+        `schedule "${schedule.name}": fires at ${schedule.cron} ${schedule.timezone}, a time the clocks skip on ${gap} ` +
+          '(daylight saving): EventBridge Scheduler does not fire that day; pick readyBy and readyByLead so that it fires outside the jump',
+      );
     }
     return { input, text, warnings };
   }

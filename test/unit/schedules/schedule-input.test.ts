@@ -119,6 +119,20 @@ describe('the input a schedule sends', () => {
   });
 });
 
+describe('packaging warnings', () => {
+  it('warns when a ready-by wake-up fires at a local time the clocks skip, naming the day', () => {
+    // Act
+    const packaged = ok(packagedInput(schedule({ readyBy: '03:10', days: '*' }), PACKAGED_AT));
+    const fine = ok(packagedInput(schedule({ readyBy: '03:30', days: '*' }), PACKAGED_AT));
+
+    // Assess
+    expect(packaged.warnings).toEqual([
+      'schedule "weekday-morning": fires at cron(50 2 ? * * *) Europe/Berlin, a time the clocks skip on 2027-03-28 (daylight saving): EventBridge Scheduler does not fire that day; pick readyBy and readyByLead so that it fires outside the jump',
+    ]);
+    expect(fine.warnings).toEqual([]);
+  });
+});
+
 describe("EventBridge's 8,192-character input limit", () => {
   const manyCountries = ['DE', 'FR', 'GB', 'US', 'IT', 'ES', 'NL', 'BE', 'AT', 'CH', 'DK', 'SE'];
 
