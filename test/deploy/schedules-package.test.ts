@@ -159,3 +159,27 @@ describe('packaging schedules with calendars and ready-by times', () => {
     for (const file of result.outputFiles) expect(file.contents.length).toBeLessThan(350 * 1024);
   });
 });
+
+describe('packaging a schedule whose holidays barely fit', () => {
+  it('shrinks the horizon to fit, packages, and warns that the holidays end within a year', async () => {
+    // Act
+    const result = await packageStack({ schedulesFile: join(REPO, 'test/deploy/fixtures/near-horizon.yml') });
+
+    // Assess
+    try {
+      expect(result.ok).toBe(true);
+      const input = (result.template!.Resources.ScheduleMorning!.Properties as Record<string, any>).Target
+        .Input;
+      expect(input.length).toBeLessThanOrEqual(8192);
+      expect(JSON.parse(input).schedule.skip.horizon).toBe(`${year}-12-31`);
+      expect(result.output).toContain(
+        `Warning: schedule "morning": with public holidays through ${year + 5} its input would exceed EventBridge's 8,192-character limit: holidays are expanded up to ${year}-12-31 only`,
+      );
+      expect(result.output).toContain(
+        `Warning: schedule "morning": skips public holidays only up to ${year}-12-31 (`,
+      );
+    } finally {
+      await removePackage(result);
+    }
+  });
+});
