@@ -23,7 +23,7 @@ interface SchedulesOptions {
   from?: string;
   json?: boolean;
   deployed?: boolean;
-  stage: string;
+  stage?: string;
   region?: string;
 }
 
@@ -90,7 +90,7 @@ export function register(program: Command): void {
     .option('-n, --count <n>', 'fire times per schedule', parseCount, 5)
     .option('--from <iso>', 'list fire times after this instant (ISO-8601 with a zone; default now)')
     .option('--deployed', "read the stack's deployed schedules instead of the file")
-    .option('--stage <stage>', 'with --deployed: the stage the stack was deployed with', 'dev')
+    .option('--stage <stage>', 'with --deployed: the stage the stack was deployed with (default dev)')
     .option('--region <region>', 'with --deployed: AWS region (default: AWS_REGION or your profile)')
     .option('--json', 'print JSON')
     .addHelpText(
@@ -121,7 +121,11 @@ async function runSchedules(opts: SchedulesOptions): Promise<number> {
       throw new UsageError(
         `--from "${opts.from}": expected an ISO-8601 time with a zone, e.g. 2026-03-27T00:00:00Z`,
       );
-    const source = opts.deployed ? `schedule group ${scheduleGroupName(opts.stage)}` : opts.file;
+    for (const flag of ['stage', 'region'] as const) {
+      if (opts[flag] !== undefined && !opts.deployed)
+        throw new UsageError(`--${flag} is only used with --deployed`);
+    }
+    const source = opts.deployed ? `schedule group ${scheduleGroupName(opts.stage ?? 'dev')}` : opts.file;
     const listed = opts.deployed
       ? (await readDeployed(opts)).map((s) => listDeployed(s, from, opts.count))
       : readSchedules(opts.file).map((s) => listFromFile(s, from, opts.count));
@@ -233,11 +237,12 @@ const site = (operation: string): CallSite => ({
 });
 
 async function readDeployed(opts: SchedulesOptions): Promise<DeployedSchedule[]> {
-  if (!/^[A-Za-z0-9-]{1,32}$/.test(opts.stage)) {
-    throw new UsageError(`--stage "${opts.stage}": use letters, digits and hyphens (e.g. prod)`);
+  const stage = opts.stage ?? 'dev';
+  if (!/^[A-Za-z0-9-]{1,32}$/.test(stage)) {
+    throw new UsageError(`--stage "${stage}": use letters, digits and hyphens (e.g. prod)`);
   }
   const region = await resolveRegion(opts.region);
-  const group = scheduleGroupName(opts.stage);
+  const group = scheduleGroupName(stage);
   const client = new SchedulerClient({
     region,
     maxAttempts: 3,
@@ -251,7 +256,7 @@ async function readDeployed(opts: SchedulesOptions): Promise<DeployedSchedule[]>
     const cause = error.cause as { name?: string } | undefined;
     if (error.operation === 'GetScheduleGroup' && cause?.name === 'ResourceNotFoundException') {
       throw new CliError(
-        `No EventBridge Scheduler schedule group "${group}" in ${region}: the stack of stage "${opts.stage}" is not deployed there, or has no Scheduler schedules.`,
+        `No EventBridge Scheduler schedule group "${group}" in ${region}: the stack of stage "${stage}" is not deployed there, or has no Scheduler schedules.`,
         ExitCode.Usage,
         'Pass the --stage and --region the stack was deployed with (npx osls deploy --stage <stage> --region <region>).',
         { cause: error },

@@ -134,6 +134,15 @@ schedules:
 });
 
 describe('apprunner-scheduler schedules --deployed', () => {
+  it('exits 2 for --stage or --region without --deployed', async () => {
+    // Act
+    const run = await runCli(['schedules', '--file', dailyBerlin(), '--region', 'eu-west-1']);
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.err).toContain('error: --region is only used with --deployed');
+  });
+
   beforeAll(async () => {
     // Prepare: the group of stage "test" as packaging deploys it, plus one schedule made by hand
     const { schedules, problems } = validateSchedules([
