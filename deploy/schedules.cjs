@@ -1,6 +1,6 @@
 'use strict';
 
-// Bridge between serverless.yml and lib/schedules.ts: osls can only `require` .js/.cjs files, so this file
+// Bridge between serverless.yml and lib/schedules/: osls can only `require` .js/.cjs files, so this file
 // loads the TypeScript validator through tsx and turns each schedule in the schedules file into CloudFormation
 // (an AWS::Scheduler::Schedule, or an AWS::Events::Rule for `type: rule`). Used as
 // `resources: - ${file(deploy/schedules.cjs)}`. The file is chosen by `custom.schedulesFile`
@@ -10,6 +10,10 @@
 // plugin (3.31.2) numbers logical ids by position (re-ordering the file would replace schedules), shares one
 // role between scheduler and rule events (mixing both breaks the trust policy), does not escape descriptions,
 // and cannot set a retry policy or a confused-deputy condition.
+//
+// Skip days are expanded here, at packaging, into each schedule's input (public holidays up to a horizon):
+// the holiday library is far too big for a function bundle, and packaging is the one place that runs before
+// every deployment. Warnings (a shrunk or near horizon) go to stderr; they do not fail the package.
 
 const path = require('node:path');
 
@@ -24,6 +28,7 @@ const RETRY_POLICY = { MaximumEventAgeInSeconds: 900, MaximumRetryAttempts: 10 }
 module.exports = async ({ resolveVariable }) => {
   const { tsImport } = await import('tsx/esm/api');
   const lib = await tsImport('../lib/schedules/schedules.ts', __filename);
+  const inputs = await tsImport('../lib/schedules/schedule-input.ts', __filename);
   const contracts = await tsImport('../lib/contract/execution-input.ts', __filename);
 
   const serviceDir = path.resolve(__dirname, '..');
@@ -32,11 +37,23 @@ module.exports = async ({ resolveVariable }) => {
   const service = String(await resolveVariable('self:service'));
   const stage = String(await resolveVariable('sls:stage'));
 
+  const packagedAt = new Date();
   let schedules;
+  const packaged = new Map();
   try {
     schedules = lib.loadSchedules(file);
-    // The workflow validates its input strictly; a schedule it would reject must fail here, not at 07:00.
-    const problems = schedules.flatMap((schedule) => contractProblems(schedule, lib, contracts));
+    const problems = [];
+    for (const schedule of schedules) {
+      const result = inputs.packagedInput(schedule, packagedAt);
+      if ('problem' in result) {
+        problems.push(`schedule "${schedule.name}": ${result.problem}`);
+        continue;
+      }
+      // The workflow validates its input strictly; a schedule it would reject must fail here, not at 07:00.
+      problems.push(...contractProblems(schedule, result.text, inputs, contracts, packagedAt));
+      for (const warning of result.warnings) process.stderr.write(`Warning: ${warning}\n`);
+      packaged.set(schedule.name, result.text);
+    }
     if (problems.length > 0) throw new lib.SchedulesFileError(file, problems);
   } catch (error) {
     if (error && error.name === 'SchedulesFileError') {
@@ -46,11 +63,13 @@ module.exports = async ({ resolveVariable }) => {
     throw error;
   }
 
-  return toResources(schedules, lib, { service, stage });
+  return toResources(schedules, packaged, lib, inputs, { service, stage });
 };
 
-function contractProblems(schedule, lib, contracts) {
-  const parsed = contracts.ExecutionInputSchema.safeParse(lib.executionInputFor(schedule));
+function contractProblems(schedule, text, inputs, contracts, packagedAt) {
+  // EventBridge fills in the due time when it fires; any real instant stands in for it here.
+  const sample = `${packagedAt.toISOString().slice(0, 19)}Z`;
+  const parsed = contracts.ExecutionInputSchema.safeParse(inputs.firedInput(text, schedule, sample));
   if (parsed.success) return [];
   return parsed.error.issues.map((issue) => {
     const field = issue.path.length > 0 ? issue.path.join('.') : (issue.keys ?? []).join(', ') || '(input)';
@@ -58,7 +77,7 @@ function contractProblems(schedule, lib, contracts) {
   });
 }
 
-function toResources(schedules, lib, { service, stage }) {
+function toResources(schedules, packaged, lib, inputs, { service, stage }) {
   const Resources = {};
   const usesScheduler = schedules.some((s) => s.type === 'scheduler');
   const usesRules = schedules.some((s) => s.type === 'rule');
@@ -87,7 +106,7 @@ function toResources(schedules, lib, { service, stage }) {
   }
 
   for (const schedule of schedules) {
-    const input = JSON.stringify(lib.executionInputFor(schedule));
+    const input = packaged.get(schedule.name);
     const description = schedule.description ?? `${schedule.action} App Runner services (${schedule.name})`;
     const id = lib.scheduleLogicalId(schedule.name);
     if (schedule.type === 'rule') {
@@ -102,7 +121,8 @@ function toResources(schedules, lib, { service, stage }) {
               Id: 'scheduler-workflow',
               Arn: { Ref: STATE_MACHINE },
               RoleArn: { 'Fn::GetAtt': [RULE_ROLE, 'Arn'] },
-              Input: input,
+              // A rule has no scheduled-time keyword: the event's own `time` is when it was due.
+              InputTransformer: { InputPathsMap: inputs.RULE_INPUT_PATHS, InputTemplate: input },
               RetryPolicy: RETRY_POLICY,
             },
           ],

@@ -1,13 +1,18 @@
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { type Command, InvalidArgumentError } from 'commander';
 import {
-  loadSchedules,
-  nextFireTimes,
-  type Schedule,
-  SchedulesFileError,
-} from '../../lib/schedules/schedules';
+  type DeployedSchedule,
+  loadDeployedSchedules,
+  SchedulerCallError,
+  scheduleGroupName,
+} from '../../lib/schedules/deployed';
+import { loadSchedules, type Schedule, SchedulesFileError } from '../../lib/schedules/schedules';
+import { type UpcomingRun, upcomingRuns, upcomingRunsOf } from '../../lib/schedules/upcoming';
+import { localIso } from '../../lib/schedules/wall-clock';
 import { ExitCode } from '../exit-codes';
 import { UsageError } from '../lib/args';
-import { reportError } from '../lib/errors';
+import { resolveRegion } from '../lib/aws';
+import { type CallSite, CliError, fromAwsError, reportError } from '../lib/errors';
 import { table } from '../lib/format';
 import { io } from '../lib/io';
 import { formatLocal, formatUtc, parseIsoInstant } from '../lib/time';
@@ -17,6 +22,23 @@ interface SchedulesOptions {
   count: number;
   from?: string;
   json?: boolean;
+  deployed?: boolean;
+  stage?: string;
+  region?: string;
+}
+
+/** One schedule as listed, from the file or from the deployed group. */
+interface Listed {
+  name: string;
+  action: string;
+  cron: string;
+  timezone: string;
+  enabled: boolean;
+  targets: Schedule['targets'];
+  readyBy?: { time: string; lead?: string };
+  skip?: string;
+  note?: string;
+  next: UpcomingRun[];
 }
 
 function parseCount(value: string): number {
@@ -56,73 +78,192 @@ export function readSchedules(file: string): Schedule[] {
 export function register(program: Command): void {
   program
     .command('schedules')
-    .summary('Next fire times of each schedule, in its time zone and UTC')
+    .summary('Next fire times of each schedule, with skip days and ready-by times')
     .description(
-      'Show when each schedule in schedules.yml fires next, in its own time zone and in UTC ' +
-        '(daylight saving as EventBridge Scheduler applies it: a skipped local time does not fire, a repeated one fires once).',
+      'Show when each schedule fires next, in its own time zone and in UTC (daylight saving as EventBridge ' +
+        'Scheduler applies it: a skipped local time does not fire, a repeated one fires once). Runs on a skip ' +
+        'day are listed and marked with the holiday or "skip date" (the workflow records them as skipped); ' +
+        'ready-by schedules show the time the services should be ready. Reads schedules.yml, or with ' +
+        '--deployed the schedules deployed in the stack (EventBridge Scheduler group apprunner-scheduler-<stage>).',
     )
     .option('-f, --file <file>', 'schedules file', 'schedules.yml')
     .option('-n, --count <n>', 'fire times per schedule', parseCount, 5)
     .option('--from <iso>', 'list fire times after this instant (ISO-8601 with a zone; default now)')
+    .option('--deployed', "read the stack's deployed schedules instead of the file")
+    .option('--stage <stage>', 'with --deployed: the stage the stack was deployed with (default dev)')
+    .option('--region <region>', 'with --deployed: AWS region (default: AWS_REGION or your profile)')
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
       `
-Exit codes: 0 listed, 2 usage error or invalid schedules file (every problem is listed).
+Exit codes: 0 listed; 1 the deployed schedules could not be read (network, service error);
+2 usage error, invalid schedules file, no credentials or region, or no such stage (schedule group).
+
+With --deployed, the calls are EventBridge Scheduler GetScheduleGroup, ListSchedules and GetSchedule
+(AWS_ENDPOINT_URL_SCHEDULER redirects them). Classic rules (type: rule) are not in the group.
 
 Examples:
   $ apprunner-scheduler schedules
   $ apprunner-scheduler schedules --count 3 --from 2026-03-27T00:00:00Z     # across the spring DST change
-  $ apprunner-scheduler schedules --file deploy/prod-schedules.yml --json`,
+  $ apprunner-scheduler schedules --from 2026-12-20T00:00:00Z --count 10    # holidays marked as skipped
+  $ apprunner-scheduler schedules --file deploy/prod-schedules.yml --json
+  $ apprunner-scheduler schedules --deployed --stage prod --region eu-west-1`,
     )
-    .action((opts: SchedulesOptions) => {
-      process.exitCode = runSchedules(opts);
+    .action(async (opts: SchedulesOptions) => {
+      process.exitCode = await runSchedules(opts);
     });
 }
 
-function runSchedules(opts: SchedulesOptions): number {
+async function runSchedules(opts: SchedulesOptions): Promise<number> {
   try {
     const from = opts.from === undefined ? new Date() : parseIsoInstant(opts.from);
     if (!from)
       throw new UsageError(
         `--from "${opts.from}": expected an ISO-8601 time with a zone, e.g. 2026-03-27T00:00:00Z`,
       );
-    const schedules = readSchedules(opts.file);
-    const listed = schedules.map((s) => ({
-      name: s.name,
-      action: s.action,
-      cron: s.cron,
-      timezone: s.timezone,
-      enabled: s.enabled,
-      targets: s.targets,
-      next: s.enabled ? nextFireTimes(s, from, opts.count) : [],
-    }));
+    for (const flag of ['stage', 'region'] as const) {
+      if (opts[flag] !== undefined && !opts.deployed)
+        throw new UsageError(`--${flag} is only used with --deployed`);
+    }
+    const source = opts.deployed ? `schedule group ${scheduleGroupName(opts.stage ?? 'dev')}` : opts.file;
+    const listed = opts.deployed
+      ? (await readDeployed(opts)).map((s) => listDeployed(s, from, opts.count))
+      : readSchedules(opts.file).map((s) => listFromFile(s, from, opts.count));
     if (opts.json) {
-      io.out(JSON.stringify({ from: from.toISOString(), schedules: listed }, null, 2));
+      io.out(JSON.stringify({ from: from.toISOString(), source, schedules: listed }, null, 2));
       return ExitCode.Ok;
     }
     if (listed.length === 0) {
-      io.out(`${opts.file} has no schedules.`);
+      io.out(`${source} has no schedules.`);
       return ExitCode.Ok;
     }
-    const rows: string[][] = [];
-    for (const s of listed) {
-      const head = [s.name, s.action, s.timezone];
-      if (!s.enabled) {
-        rows.push([...head, '(disabled)', '', s.cron]);
-        continue;
-      }
-      if (s.next.length === 0) rows.push([...head, '(never fires)', '', s.cron]);
-      s.next.forEach((t, i) => {
-        const detail = i === 0 ? s.cron : i === 1 ? describeTargets(s.targets) : '';
-        rows.push([...(i === 0 ? head : ['', '', '']), formatLocal(t.local), formatUtc(t.utc), detail]);
-      });
-    }
-    io.out(`Next fire times after ${formatUtc(from.toISOString())} (${opts.file}):`);
+    io.out(`Next fire times after ${formatUtc(from.toISOString())} (${source}):`);
     io.out('');
-    io.out(table(['SCHEDULE', 'ACTION', 'TIME ZONE', 'LOCAL TIME', 'UTC', 'CRON / TARGETS'], rows));
+    io.out(
+      table(['SCHEDULE', 'ACTION', 'TIME ZONE', 'LOCAL TIME', 'UTC', 'RUN', 'CRON / TARGETS'], rows(listed)),
+    );
     return ExitCode.Ok;
   } catch (error) {
     return reportError(error, io.err);
+  }
+}
+
+function listFromFile(s: Schedule, from: Date, count: number): Listed {
+  return {
+    name: s.name,
+    action: s.action,
+    cron: s.cron,
+    timezone: s.timezone,
+    enabled: s.enabled,
+    targets: s.targets,
+    ...(s.readyBy && { readyBy: { time: s.readyBy.time, lead: s.readyBy.lead } }),
+    ...(s.skip && { skip: describeSkip(s.skip.calendar, s.skip.holidays, s.skip.dates) }),
+    next: s.enabled ? upcomingRunsOf(s, from, count) : [],
+  };
+}
+
+function listDeployed(s: DeployedSchedule, from: Date, count: number): Listed {
+  const isCron = s.expression.startsWith('cron(');
+  const skip = s.calendar?.skip;
+  return {
+    name: s.name,
+    action: s.action ?? '?',
+    cron: s.expression,
+    timezone: s.timezone,
+    enabled: s.state === 'ENABLED',
+    targets: (s.targets ?? {}) as Schedule['targets'],
+    ...(s.calendar?.readyBy !== undefined && { readyBy: { time: s.calendar.readyBy } }),
+    ...(skip && {
+      skip: describeSkip(
+        undefined,
+        skip.holidays ? [`holidays up to ${skip.horizon}`] : [],
+        skip.dates ?? [],
+      ),
+    }),
+    ...(s.inputProblem !== undefined && { note: `input not read: ${s.inputProblem}` }),
+    ...(!isCron && { note: 'not a cron schedule: fire times not shown' }),
+    next:
+      s.state === 'ENABLED' && isCron
+        ? upcomingRuns({ name: s.name, cron: s.expression, timezone: s.timezone, ...s.calendar }, from, count)
+        : [],
+  };
+}
+
+/** `skip berlin-office: DE-BE, 1 date` */
+function describeSkip(calendar: string | undefined, holidays: string[], dates: string[]): string {
+  const parts = [...holidays];
+  if (dates.length > 0) parts.push(`${dates.length} ${dates.length === 1 ? 'date' : 'dates'}`);
+  return `skip${calendar ? ` ${calendar}` : ''}: ${parts.join(', ')}`;
+}
+
+function runText(run: UpcomingRun, timezone: string): string {
+  if (run.skipped) return `skipped: ${run.skipped.name}`;
+  if (!run.readyBy) return '';
+  // Local wall time, with the weekday only when it is not the fire time's day (a lead across midnight).
+  const ready = formatLocal(localIso(Date.parse(run.readyBy), timezone));
+  const sameDay = ready.slice(0, 14) === formatLocal(run.local).slice(0, 14);
+  return `ready by ${sameDay ? ready.slice(15, 20) : ready.slice(0, 3) + ready.slice(14, 20)}`;
+}
+
+function rows(listed: Listed[]): string[][] {
+  const out: string[][] = [];
+  for (const s of listed) {
+    const head = [s.name, s.action, s.timezone];
+    const details = [
+      s.cron,
+      describeTargets(s.targets),
+      ...(s.readyBy
+        ? [`ready by ${s.readyBy.time}${s.readyBy.lead ? ` (fires ${s.readyBy.lead} before)` : ''}`]
+        : []),
+      ...(s.skip ? [s.skip] : []),
+      ...(s.note ? [s.note] : []),
+    ];
+    const first = !s.enabled ? '(disabled)' : s.next.length === 0 ? '(never fires)' : undefined;
+    const times = first
+      ? [[first, '', '']]
+      : s.next.map((t) => [formatLocal(t.local), formatUtc(t.utc), runText(t, s.timezone)]);
+    const lines = Math.max(times.length, details.length);
+    for (let i = 0; i < lines; i++) {
+      out.push([...(i === 0 ? head : ['', '', '']), ...(times[i] ?? ['', '', '']), details[i] ?? '']);
+    }
+  }
+  return out;
+}
+
+const site = (operation: string): CallSite => ({
+  service: 'EventBridge Scheduler',
+  operation,
+  endpointVariable: 'AWS_ENDPOINT_URL_SCHEDULER',
+});
+
+async function readDeployed(opts: SchedulesOptions): Promise<DeployedSchedule[]> {
+  const stage = opts.stage ?? 'dev';
+  if (!/^[A-Za-z0-9-]{1,32}$/.test(stage)) {
+    throw new UsageError(`--stage "${stage}": use letters, digits and hyphens (e.g. prod)`);
+  }
+  const region = await resolveRegion(opts.region);
+  const group = scheduleGroupName(stage);
+  const client = new SchedulerClient({
+    region,
+    maxAttempts: 3,
+    // Fail in seconds rather than hang at 03:00 (as the CLI's other clients).
+    requestHandler: { requestTimeout: 10_000, connectionTimeout: 3_000, throwOnRequestTimeout: true },
+  });
+  try {
+    return await loadDeployedSchedules(client, group);
+  } catch (error) {
+    if (!(error instanceof SchedulerCallError)) throw error;
+    const cause = error.cause as { name?: string } | undefined;
+    if (error.operation === 'GetScheduleGroup' && cause?.name === 'ResourceNotFoundException') {
+      throw new CliError(
+        `No EventBridge Scheduler schedule group "${group}" in ${region}: the stack of stage "${stage}" is not deployed there, or has no Scheduler schedules.`,
+        ExitCode.Usage,
+        'Pass the --stage and --region the stack was deployed with (npx osls deploy --stage <stage> --region <region>).',
+        { cause: error },
+      );
+    }
+    throw fromAwsError(cause, site(error.operation));
+  } finally {
+    client.destroy();
   }
 }

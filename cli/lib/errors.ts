@@ -21,7 +21,7 @@ export class CliError extends Error {
 
 /** Which AWS API a call went to, for messages ("Step Functions StartExecution failed: …"). */
 export interface CallSite {
-  service: 'Step Functions' | 'App Runner' | 'CloudFormation' | 'SSM';
+  service: 'Step Functions' | 'App Runner' | 'CloudFormation' | 'SSM' | 'EventBridge Scheduler';
   operation: string;
   /** Environment variable that redirects this service's endpoint, named in network errors. */
   endpointVariable?: string;

@@ -27,6 +27,16 @@ describe('packaging with a bad schedules file', () => {
       file: 'duplicate-names.yml',
       says: 'schedule "morning": name: duplicate name',
     },
+    {
+      problem: 'an unknown holiday region and an impossible skip date',
+      file: 'bad-holidays.yml',
+      says: 'schedule "morning": skip.holidays[0]: unknown state "BX" of DE (did you mean BB (Brandenburg), BE (Berlin), BW (Baden-Württemberg)?)',
+    },
+    {
+      problem: "an input over EventBridge's 8,192-character limit",
+      file: 'too-large-input.yml',
+      says: `characters even with public holidays of ${new Date().getUTCFullYear()} only, over EventBridge's 8,192-character limit`,
+    },
   ])('fails naming the schedule and the field when it has $problem', async ({ file, says }) => {
     // Act
     const result = await packageStack({ schedulesFile: fixture(file) });

@@ -2,15 +2,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  cronProblems,
-  executionInputFor,
-  loadSchedules,
-  nextFireTimes,
-  SchedulesFileError,
-  toCronerPattern,
-  validateSchedules,
-} from '../../lib/schedules/schedules';
+import { cronProblems, nextFireTimes, toCronerPattern } from '../../lib/schedules/cron';
+import { executionInputFor } from '../../lib/schedules/schedule-input';
+import { loadSchedules, SchedulesFileError, validateSchedules } from '../../lib/schedules/schedules';
 import { REPO } from './package-stack';
 
 const base = {
@@ -167,16 +161,27 @@ describe('next fire times', () => {
 });
 
 describe('schedules file validation', () => {
-  it('accepts the example schedules.yml: weekday wake-up, evening pause and weekend pause for env=staging', () => {
+  it('accepts the example schedules.yml: a ready-by weekday wake-up skipping Berlin holidays, evening and weekend pauses', () => {
     // Act
     const schedules = loadSchedules(join(REPO, 'schedules.yml'));
 
     // Assess
     expect(schedules.map((s) => [s.name, s.action, s.cron, s.timezone])).toEqual([
-      ['weekday-morning', 'resume', 'cron(0 7 ? * MON-FRI *)', 'Europe/Berlin'],
+      ['weekday-morning', 'resume', 'cron(40 6 ? * MON-FRI *)', 'Europe/Berlin'],
       ['weekday-evening', 'pause', 'cron(0 20 ? * MON-FRI *)', 'Europe/Berlin'],
       ['weekend', 'pause', 'cron(0 0 ? * SAT *)', 'Europe/Berlin'],
     ]);
+    expect(schedules[0]!.readyBy).toEqual({
+      time: '07:00',
+      lead: 'PT20M',
+      leadMinutes: 20,
+      days: '? * MON-FRI *',
+    });
+    expect(schedules[0]!.skip).toEqual({
+      holidays: ['DE-BE'],
+      dates: ['2026-12-24..2027-01-01'],
+      calendar: 'berlin-office',
+    });
     for (const s of schedules) {
       expect(s.targets).toEqual({ tags: { env: 'staging' } });
       expect(s.enabled).toBe(true);
@@ -309,10 +314,10 @@ describe('schedules file validation', () => {
     ]);
   });
 
-  it('builds the execution input of the contract: requestedBy names the schedule, dryRun is false', () => {
+  it('builds the execution input of the contract: requestedBy names the schedule, dryRun is false, the schedule block waits for its time', () => {
     // Prepare
     const [schedule] = validateSchedules([
-      { ...base, reason: 'office hours', keepAwakeUntil: '2026-12-01T18:00:00Z' },
+      { ...base, reason: 'office hours', keepAwakeUntil: '2099-12-01T18:00:00Z', allowNoTargets: true },
     ]).schedules;
 
     // Act
@@ -325,8 +330,21 @@ describe('schedules file validation', () => {
       dryRun: false,
       reason: 'office hours',
       requestedBy: 'schedule:morning',
-      keepAwakeUntil: '2026-12-01T18:00:00Z',
+      keepAwakeUntil: '2099-12-01T18:00:00Z',
+      allowNoTargets: true,
+      schedule: {
+        name: 'morning',
+        scheduledTime: '<aws.scheduler.scheduled-time>',
+        timezone: 'Europe/Berlin',
+      },
     });
+  });
+
+  it('reads month and weekday names that contain the letters of the special L and W (JUL, WED)', () => {
+    // Act + Assess
+    expect(cronProblems('cron(0 7 ? JUL WED *)')).toEqual([]);
+    expect(cronProblems('cron(0 7 ? * MON,WED-FRI *)')).toEqual([]);
+    expect(cronProblems('cron(0 7 ? * WEDW *)')).toEqual(['day-of-week: "WEDW" is not allowed here']);
   });
 
   it('converts EventBridge crons to croner patterns', () => {

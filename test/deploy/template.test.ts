@@ -119,13 +119,26 @@ describe('the packaged CloudFormation template', () => {
     const expected = {
       ScheduleWeekdayMorning: {
         name: 'weekday-morning',
-        cron: 'cron(0 7 ? * MON-FRI *)',
+        cron: 'cron(40 6 ? * MON-FRI *)',
         input: {
           action: 'resume',
           targets: { tags: { env: 'staging' } },
           dryRun: false,
           reason: 'Wake staging up for the working day',
           requestedBy: 'schedule:weekday-morning',
+          schedule: {
+            name: 'weekday-morning',
+            scheduledTime: '<aws.scheduler.scheduled-time>',
+            timezone: 'Europe/Berlin',
+            readyBy: '07:00',
+            skip: {
+              horizon: `${new Date().getUTCFullYear() + 5}-12-31`,
+              holidays: expect.objectContaining({
+                [`${new Date().getUTCFullYear() + 1}-12-25`]: 'Christmas Day',
+              }),
+              dates: ['2026-12-24..2027-01-01'],
+            },
+          },
         },
       },
       ScheduleWeekdayEvening: {
@@ -137,6 +150,11 @@ describe('the packaged CloudFormation template', () => {
           dryRun: false,
           reason: 'Pause staging after the working day',
           requestedBy: 'schedule:weekday-evening',
+          schedule: {
+            name: 'weekday-evening',
+            scheduledTime: '<aws.scheduler.scheduled-time>',
+            timezone: 'Europe/Berlin',
+          },
         },
       },
       ScheduleWeekend: {
@@ -148,6 +166,11 @@ describe('the packaged CloudFormation template', () => {
           dryRun: false,
           reason: 'Keep staging paused over the weekend (catches anything woken on Friday night)',
           requestedBy: 'schedule:weekend',
+          schedule: {
+            name: 'weekend',
+            scheduledTime: '<aws.scheduler.scheduled-time>',
+            timezone: 'Europe/Berlin',
+          },
         },
       },
     };
@@ -169,7 +192,9 @@ describe('the packaged CloudFormation template', () => {
       expect(props.Target.Arn).toEqual({ Ref: 'SchedulerStateMachine' });
       expect(props.Target.RoleArn).toEqual({ 'Fn::GetAtt': ['ScheduleInvokeRole', 'Arn'] });
       expect(JSON.parse(props.Target.Input)).toEqual(want.input);
-      expect(ExecutionInputSchema.safeParse(JSON.parse(props.Target.Input)).success).toBe(true);
+      // EventBridge Scheduler fills in the due time when it fires.
+      const fired = props.Target.Input.replace('<aws.scheduler.scheduled-time>', '2027-01-04T05:40:00Z');
+      expect(ExecutionInputSchema.safeParse(JSON.parse(fired)).success).toBe(true);
     }
   });
 
@@ -218,13 +243,23 @@ describe('the packaged CloudFormation template', () => {
       dryRun: false,
       reason: 'release day',
       requestedBy: 'schedule:release-day',
-      keepAwakeUntil: '2026-12-01T23:00:00Z',
+      keepAwakeFor: 'PT10H',
+      schedule: {
+        name: 'release-day',
+        scheduledTime: '<aws.scheduler.scheduled-time>',
+        timezone: 'America/New_York',
+      },
     });
     expect(nightly.Type).toBe('AWS::Events::Rule');
     expect(nightly.Properties.ScheduleExpression).toBe('cron(0 22 * * ? *)');
     expect(nightly.Properties.State).toBe('DISABLED');
     expect(target.Arn).toEqual({ Ref: 'SchedulerStateMachine' });
-    expect(JSON.parse(target.Input)).toMatchObject({ action: 'pause', requestedBy: 'schedule:nightly-utc' });
+    expect(target.InputTransformer.InputPathsMap).toEqual({ scheduledTime: '$.time' });
+    expect(JSON.parse(target.InputTransformer.InputTemplate)).toMatchObject({
+      action: 'pause',
+      requestedBy: 'schedule:nightly-utc',
+      schedule: { name: 'nightly-utc', scheduledTime: '<scheduledTime>', timezone: 'UTC' },
+    });
     const trust = (mixed.Resources.RuleInvokeRole!.Properties as Record<string, any>)
       .AssumeRolePolicyDocument;
     expect(trust.Statement[0].Principal).toEqual({ Service: 'events.amazonaws.com' });

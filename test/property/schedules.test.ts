@@ -5,15 +5,13 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { ExecutionInputSchema } from '../../lib/contract/execution-input';
-import {
-  executionInputFor,
-  loadSchedules,
-  SchedulesFileError,
-  validateSchedules,
-} from '../../lib/schedules/schedules';
+import { firedInput, packagedInput } from '../../lib/schedules/schedule-input';
+import { loadSchedules, SchedulesFileError, validateSchedules } from '../../lib/schedules/schedules';
 import { badServiceArn, badServiceName, serviceArn, serviceName } from './arbitraries';
 
 type RawSchedule = Record<string, unknown>;
+
+const PACKAGED_AT = new Date('2026-12-01T00:00:00Z');
 
 const slug = fc
   .array(fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789'.split('')), {
@@ -46,6 +44,30 @@ const targets = fc
   )
   .filter((t) => Object.keys(t).length > 0);
 
+const skip = fc.oneof(
+  fc
+    .record(
+      {
+        holidays: fc.constantFrom('DE', 'DE-BE', ['FR', 'GB'], 'us-ny', 'JP'),
+        dates: fc.constantFrom(['2026-12-24'], ['2026-12-27..2027-01-01', '2027-04-30']),
+      },
+      { requiredKeys: [] },
+    )
+    .filter((k) => Object.keys(k).length > 0),
+);
+
+/** A ready-by wake-up: readyBy and days in place of the cron (days that a midnight-crossing lead can move). */
+const readyBy = fc.record(
+  {
+    readyBy: fc
+      .tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
+      .map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`),
+    days: fc.constantFrom('MON-FRI', 'SAT,SUN', '*', '2-6', '? * * *', '15 * ? *'),
+    readyByLead: fc.constantFrom('PT20M', 'PT1H', 'PT5M'),
+  },
+  { requiredKeys: ['readyBy'] },
+);
+
 /** A valid schedule as a user would write it (keepAwakeUntil is in the contract; keepAwakeFor is left out). */
 const validSchedule: fc.Arbitrary<RawSchedule> = fc
   .record(
@@ -57,13 +79,20 @@ const validSchedule: fc.Arbitrary<RawSchedule> = fc
       enabled: fc.boolean(),
       reason: fc.constantFrom('nightly', 'release day', 'save money'),
       keepAwakeUntil: fc.constantFrom('2027-01-15T18:00:00Z', '2027-03-01T08:30Z'),
+      skip,
+      allowNoTargets: fc.boolean(),
+      readyBy: fc.option(readyBy, { nil: undefined }),
     },
     { requiredKeys: ['action', 'cron', 'timezone', 'targets'] },
   )
-  .map((s) => {
+  .map(({ readyBy: wake, ...s }) => {
     if (s.action === 'pause') {
       const { keepAwakeUntil: _dropped, ...rest } = s;
       return rest;
+    }
+    if (wake !== undefined) {
+      const { cron: _replaced, ...rest } = s;
+      return { ...rest, ...wake };
     }
     return s;
   });
@@ -90,6 +119,9 @@ const drop =
   (s: RawSchedule): RawSchedule =>
     Object.fromEntries(Object.entries(s).filter(([k]) => k !== key));
 
+/** The schedule as a cron schedule: the fields of a ready-by wake-up removed. */
+const withoutReadyBy = (s: RawSchedule): RawSchedule => drop('readyByLead')(drop('days')(drop('readyBy')(s)));
+
 const mutation: fc.Arbitrary<ScheduleMutation> = fc.oneof(
   fc
     .constantFrom('sleep', 'stop', 'RESUME', '')
@@ -106,8 +138,16 @@ const mutation: fc.Arbitrary<ScheduleMutation> = fc.oneof(
       'rate(5 minutes)',
       'cron(0 7 ? FOO * *)',
     )
-    .map((c) => ({ what: `cron ${c}`, field: 'cron', apply: set('cron', c) })),
-  fc.constant({ what: 'no cron', field: 'cron', apply: drop('cron') }),
+    .map((c) => ({
+      what: `cron ${c}`,
+      field: 'cron',
+      apply: (s: RawSchedule) => ({ ...withoutReadyBy(s), cron: c }),
+    })),
+  fc.constant({
+    what: 'neither cron nor readyBy',
+    field: 'cron',
+    apply: (s: RawSchedule) => drop('readyBy')(drop('cron')(s)),
+  }),
   fc
     .constantFrom('Europe/Atlantis', 'CEST', 'europe/berlin', 'GMT+2', '')
     .map((tz) => ({ what: `timezone ${tz}`, field: 'timezone', apply: set('timezone', tz) })),
@@ -150,6 +190,48 @@ const mutation: fc.Arbitrary<ScheduleMutation> = fc.oneof(
     field: 'keepAwakeUntil',
     apply: (s: RawSchedule) => ({ ...s, action: 'pause', keepAwakeUntil: '2027-01-15T18:00:00Z' }),
   }),
+  fc.constantFrom('7:00', '24:00', '07:60', 'seven').map((v) => ({
+    what: `readyBy ${v}`,
+    field: 'readyBy',
+    apply: (s: RawSchedule) => ({ ...drop('cron')(s), action: 'resume', readyBy: v }),
+  })),
+  fc.constant({
+    what: 'readyBy next to a cron',
+    field: 'readyBy',
+    apply: (s: RawSchedule) => ({
+      ...s,
+      cron: 'cron(0 7 ? * MON-FRI *)',
+      action: 'resume',
+      readyBy: '07:00',
+    }),
+  }),
+  fc.constantFrom('MON-FUN', 'MON FRI', '? JAN MON *').map((v) => ({
+    what: `days ${v} before midnight`,
+    field: 'days',
+    apply: (s: RawSchedule) => ({
+      ...drop('cron')(s),
+      action: 'resume',
+      readyBy: '00:10',
+      readyByLead: 'PT20M',
+      days: v,
+    }),
+  })),
+  fc.constant({
+    what: 'days with a cron',
+    field: 'days',
+    apply: (s: RawSchedule) => ({ ...withoutReadyBy(s), cron: 'cron(0 7 ? * MON-FRI *)', days: 'MON-FRI' }),
+  }),
+  fc.constantFrom('XX', 'DE-XX', 'Germany').map((code) => ({
+    what: `holidays ${code}`,
+    field: 'skip.holidays',
+    apply: set('skip', { holidays: code }),
+  })),
+  fc.constantFrom('2026-02-30', '2027-01-02..2027-01-01', 'tomorrow').map((date) => ({
+    what: `skip date ${date}`,
+    field: 'skip.dates[0]',
+    apply: set('skip', { dates: [date] }),
+  })),
+  fc.constant({ what: 'an unknown calendar', field: 'skip', apply: set('skip', 'office') }),
   fc.constantFrom('P40D', 'PT0M', '10h', 'PT').map((v) => ({
     what: `keepAwakeFor ${v}`,
     field: 'keepAwakeFor',
@@ -180,9 +262,18 @@ describe('schedules file, property-based', () => {
         expect(problems).toEqual([]);
         expect(schedules.map((s) => s.name)).toEqual(list.map((s) => s.name));
         for (const schedule of schedules) {
-          const input = executionInputFor(schedule);
+          const packaged = packagedInput(schedule, PACKAGED_AT);
+          if ('problem' in packaged) throw new Error(packaged.problem);
+          const input = firedInput(packaged.text, schedule, '2027-01-04T06:40:00Z');
           expect(ExecutionInputSchema.safeParse(input).success).toBe(true);
-          expect(input.requestedBy).toBe(`schedule:${schedule.name}`);
+          expect(input).toMatchObject({
+            requestedBy: `schedule:${schedule.name}`,
+            schedule: {
+              name: schedule.name,
+              scheduledTime: '2027-01-04T06:40:00Z',
+              timezone: schedule.timezone,
+            },
+          });
         }
       }),
       { numRuns: 200 },
