@@ -4,7 +4,7 @@ import { InMemoryFreezeStore } from '../../lib/freeze/memory-store';
 import { startWorld } from '../support/world';
 import { T0 } from './harness';
 
-// Whole runs that do not happen: a stage frozen by on call. A skipped run is recorded (execution SUCCEEDED
+// Whole runs that do not happen: a day off in the schedule's calendar, or a stage frozen by on call. A skipped run is recorded (execution SUCCEEDED
 // with skippedRun), never silently dropped, and makes no App Runner call.
 
 const fleet = { services: [{ name: 'api-staging', status: 'PAUSED' as const, tags: { env: 'staging' } }] };
@@ -87,6 +87,67 @@ describe('a frozen stage', () => {
     // Assess
     expect(result.report?.summary.succeeded).toBe(1);
     expect(result.report?.warnings?.[0]).toMatch(/^FREEZE_UNREADABLE: .*by: .*the run went ahead$/);
+    expect(result.alerts).toHaveLength(1);
+  });
+});
+
+describe("a day off in the schedule's calendar", () => {
+  /** The input a deployed schedule sends, as EventBridge Scheduler fills it in when it fires. */
+  const fired = (scheduledTime: string, skip: object) => ({
+    ...scheduledWake,
+    schedule: { name: 'weekday-morning', scheduledTime, timezone: 'Europe/Berlin', skip },
+  });
+  const skip = {
+    horizon: '2031-12-31',
+    holidays: { '2026-12-25': 'Christmas Day', '2026-12-26': 'Boxing Day' },
+    dates: ['2026-12-28..2026-12-30'],
+  };
+
+  it.each([
+    {
+      when: "a public holiday in the schedule's time zone (07:00 Berlin is 06:00 UTC)",
+      scheduledTime: '2026-12-25T06:00:00Z',
+      expected: { reason: 'HOLIDAY', name: 'Christmas Day', date: '2026-12-25' },
+    },
+    {
+      when: 'a day of a skip range',
+      scheduledTime: '2026-12-29T06:00:00Z',
+      expected: { reason: 'SKIP_DATE', name: 'skip dates 2026-12-28..2026-12-30', date: '2026-12-29' },
+    },
+    {
+      when: 'a holiday that is still the day before in UTC (00:30 Berlin on Boxing Day)',
+      scheduledTime: '2026-12-25T23:30:00Z',
+      expected: { reason: 'HOLIDAY', name: 'Boxing Day', date: '2026-12-26' },
+    },
+  ])(
+    'is recorded as a skipped run on $when, with no App Runner call',
+    async ({ scheduledTime, expected }) => {
+      // Prepare
+      const world = await startWorld(fleet);
+
+      // Act
+      const result = await world.run(fired(scheduledTime, skip)).finally(() => world.stop());
+
+      // Assess
+      expect(result.status).toBe('SUCCEEDED');
+      expect(result.report?.skippedRun).toEqual(expected);
+      expect(world.emulator.calls).toEqual([]);
+      expect(metricSum(result.captured.emf, 'RunsSkipped')).toBe(1);
+    },
+  );
+
+  it('runs on the other days, and warns when the holiday calendar is about to run out', async () => {
+    // Prepare: a working day, with a calendar expanded only until the end of the year
+    const world = await startWorld(fleet);
+    const input = fired('2026-11-30T06:00:00Z', { ...skip, horizon: '2026-12-31' });
+
+    // Act
+    const result = await world.run(input).finally(() => world.stop());
+
+    // Assess
+    expect(result.report?.skippedRun).toBeUndefined();
+    expect(result.report?.summary.succeeded).toBe(1);
+    expect(result.report?.warnings).toEqual([expect.stringMatching(/^SKIP_HORIZON: .*2026-12-31/)]);
     expect(result.alerts).toHaveLength(1);
   });
 });
