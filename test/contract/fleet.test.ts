@@ -43,8 +43,8 @@ describe('the sample fleet', () => {
     const staging = (fleet.services ?? []).filter((s) => s.tags?.env === 'staging');
     expect(staging).toHaveLength((fleet.services ?? []).length - 1);
     for (const s of fleet.services ?? []) {
-      expect(s.resumeSeconds).toBeGreaterThanOrEqual(20);
-      expect(s.resumeSeconds).toBeLessThanOrEqual(90);
+      expect(s.durations?.resume).toBeGreaterThanOrEqual(20);
+      expect(s.durations?.resume).toBeLessThanOrEqual(90);
     }
   });
 });
@@ -56,7 +56,7 @@ describe('fleet validation', () => {
       parseFleet({
         accountId: '42',
         options: { resumeWhenRunning: 'maybe', listServicesPaging: { pageSize: 50 } },
-        services: [{ name: 'good-one' }, { name: 'second', resumeSeconds: 'slow', colour: 'red' }],
+        services: [{ name: 'good-one' }, { name: 'second', durations: { resume: 'slow' }, colour: 'red' }],
         faults: [{ type: 'throttle', rate: 2 }, { type: 'explode' }],
       }),
     );
@@ -68,7 +68,7 @@ describe('fleet validation', () => {
         'accountId',
         'options.resumeWhenRunning',
         'options.listServicesPaging.pageSize',
-        'services[1].resumeSeconds',
+        'services[1].durations.resume',
         'services[1]',
         'faults[0].rate',
         'faults[1].type',

@@ -9,10 +9,15 @@ export const T0 = Date.UTC(2026, 10, 28, 6, 0, 0);
 export const contractFleet: FleetSpec = {
   accountId: '123456789012',
   region: 'us-east-1',
-  defaults: { resumeSeconds: 60, pauseSeconds: 30 },
+  defaults: { durations: { resume: 60, pause: 30 } },
   services: [
-    { name: 'api-staging', status: 'PAUSED', tags: { env: 'staging', team: 'platform' }, resumeSeconds: 45 },
-    { name: 'web-staging', status: 'RUNNING', tags: { env: 'staging' }, pauseSeconds: 20 },
+    {
+      name: 'api-staging',
+      status: 'PAUSED',
+      tags: { env: 'staging', team: 'platform' },
+      durations: { resume: 45 },
+    },
+    { name: 'web-staging', status: 'RUNNING', tags: { env: 'staging' }, durations: { pause: 20 } },
     { name: 'worker', status: 'PAUSED', tags: { env: 'staging' } },
     { name: 'deploying', inFlight: { type: 'START_DEPLOYMENT', elapsedSeconds: 30, durationSeconds: 90 } },
     { name: 'broken-create', status: 'CREATE_FAILED' },

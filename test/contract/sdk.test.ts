@@ -184,7 +184,7 @@ describe('ListServices', () => {
 describe('ResumeService and PauseService', () => {
   it('resumes a paused service: PAUSED → OPERATION_IN_PROGRESS → RUNNING, operation PENDING → IN_PROGRESS → SUCCEEDED', async () => {
     // Prepare
-    const arn = h.arn('api-staging'); // resumeSeconds: 45
+    const arn = h.arn('api-staging'); // durations: { resume: 45 }
     const statusAt = async () => {
       const { Service } = await client.send(new DescribeServiceCommand({ ServiceArn: arn }));
       const { OperationSummaryList } = await client.send(new ListOperationsCommand({ ServiceArn: arn }));
@@ -225,7 +225,7 @@ describe('ResumeService and PauseService', () => {
 
   it('pauses a running service over its pause duration', async () => {
     // Prepare
-    const arn = h.arn('web-staging'); // pauseSeconds: 20
+    const arn = h.arn('web-staging'); // durations: { pause: 20 }
 
     // Act
     const paused = await client.send(new PauseServiceCommand({ ServiceArn: arn }));

@@ -13,7 +13,7 @@ import {
 
 const NAMES = ['api-staging', 'web-staging', 'worker-staging'];
 const fleet = {
-  defaults: { resumeSeconds: 45, pauseSeconds: 30 },
+  defaults: { durations: { resume: 45, pause: 30 } },
   services: NAMES.map((name) => ({ name, status: 'PAUSED' as const })),
 };
 const wake = {
