@@ -2,16 +2,14 @@ import type { Clock } from '../lib/runtime/clock';
 import { RateLimiter } from '../lib/runtime/rate-limiter';
 import { AutoScalingCatalog, type AutoScalingConfiguration } from './auto-scaling';
 import { defaultBehaviour, mergeBehaviour, type ResolvedBehaviour } from './behaviour';
-import { baseSecondsOf, jitteredMs, type ResolvedDurations, resolveDurations } from './durations';
+import { baseSecondsOf, jitteredMs, type ResolvedDurations } from './durations';
 import { AppRunnerApiError, invalidState, notFound } from './errors';
 import { FaultInjector, type OperationFault } from './faults';
 import {
-  DEFAULT_AUTO_SCALING,
   type EmulatorBehaviour,
   type FaultSpec,
   type FleetSpec,
   FleetValidationError,
-  type GenerateSpec,
   type OperationType,
   parseFault,
   parseFleet,
@@ -19,7 +17,7 @@ import {
   parseServices,
   type ServiceSpec,
 } from './fleet';
-import { pastOperations } from './history';
+import { generatedSpecs, newService, type ServiceDefaults } from './new-service';
 import { type OperationSnapshot, operationRecord, operationSnapshot, type RestStatus } from './operations';
 import { type PageRequest, pageOfOperations, pageOfServices } from './paging';
 import { keyedUnit, seededRandom } from './random';
@@ -28,16 +26,12 @@ import {
   isVisible,
   nextOperationId,
   parseServiceArn,
-  type ServiceConfiguration,
   type ServiceRecord,
   type ServiceSnapshot,
-  serviceArnFor,
-  serviceIdFor,
   serviceUrlFor,
   snapshotOf,
   statusOf,
 } from './services';
-import type { serviceSettings } from './spec/service';
 import { memberError } from './validation';
 
 /**
@@ -45,7 +39,9 @@ import { memberError } from './validation';
  * clock (no timers). An operation's status is a function of its start time, its duration and the clock; the
  * service's status follows from its operations. Times are epoch milliseconds. The parts live beside it:
  * services.ts (records and status), operations.ts, durations.ts, history.ts (seeded past operations),
- * paging.ts, auto-scaling.ts and readiness.ts; this class holds the fleet and answers the API.
+ * new-service.ts (a spec becomes a record), paging.ts, auto-scaling.ts and readiness.ts; this class holds
+ * the fleet and answers the API. It stays one class of ~400 lines on purpose: every method left is an API
+ * operation or the lookup it needs, over state only this class may change.
  */
 
 export type { ResolvedBehaviour } from './behaviour';
@@ -57,8 +53,6 @@ export const DEFAULT_ACCOUNT_ID = '123456789012';
 export const DEFAULT_REGION = 'us-east-1';
 
 const DAY_MS = 24 * 3600 * 1000;
-
-type Settings = { [K in keyof typeof serviceSettings]?: ServiceSpec[K] };
 
 /** One request to a service's URL, answered. */
 export interface ProbeAnswer extends ReadinessAnswer {
@@ -76,7 +70,7 @@ export class AppRunnerModel {
   private behaviour: ResolvedBehaviour;
   private readonly services: ServiceRecord[] = [];
   private readonly byUrl = new Map<string, ServiceRecord>();
-  private readonly defaults: Settings;
+  private readonly defaults: ServiceDefaults;
   private readonly startedAt: number;
   private seq = 0;
   private bucket: RateLimiter | undefined;
@@ -108,7 +102,8 @@ export class AppRunnerModel {
     });
     const generators = spec.generate === undefined ? [] : [spec.generate].flat();
     generators.forEach((g, k) => {
-      this.generate(g, Array.isArray(spec.generate) ? `generate[${k}]` : 'generate', issues);
+      const path = Array.isArray(spec.generate) ? `generate[${k}]` : 'generate';
+      for (const service of generatedSpecs(g, this.defaultRegion)) this.createService(service, path, issues);
     });
     if (issues.size > 0) throw new FleetValidationError(source, [...issues]);
     for (const fault of spec.faults ?? []) this.faults.add(fault);
@@ -344,103 +339,28 @@ export class AppRunnerModel {
     this.bucket = rps ? new RateLimiter(this.clock, rps, Math.max(1, rps)) : undefined;
   }
 
-  private generate(g: GenerateSpec, path: string, issues: Set<string>): void {
-    const regions = g.regions ?? [this.defaultRegion];
-    const width = Math.max(4, String(g.count).length);
-    const { count: _count, namePrefix, regions: _regions, ...settings } = g;
-    for (let i = 1; i <= g.count; i++) {
-      this.createService(
-        {
-          ...settings,
-          name: `${namePrefix ?? 'svc'}-${String(i).padStart(width, '0')}`,
-          region: regions[(i - 1) % regions.length],
-          status: g.status ?? 'PAUSED',
-        },
-        path,
-        issues,
-      );
-    }
-  }
-
   private createService(spec: ServiceSpec, path: string, issues: Set<string>): ServiceRecord {
     const region = spec.region ?? this.defaultRegion;
     if (this.services.some((s) => s.region === region && s.name === spec.name)) {
       throw new Error(`A service named ${spec.name} already exists in ${region}`);
     }
-    const id = spec.id ?? serviceIdFor(this.accountId, region, spec.name);
-    const arn = serviceArnFor(region, this.accountId, spec.name, id);
-    const now = this.clock.now();
-    const inFlight = spec.inFlight;
-    const restStatus: RestStatus = inFlight
-      ? inFlight.type === 'RESUME_SERVICE'
-        ? 'PAUSED'
-        : 'RUNNING'
-      : ((spec.status as RestStatus | undefined) ?? 'PAUSED');
-    const durations = resolveDurations(spec.durations, this.defaults.durations, this.random);
-    const inFlightStart = inFlight ? now - (inFlight.elapsedSeconds ?? 0) * 1000 : now;
-
-    const history =
-      spec.history ??
-      (restStatus === 'PAUSED' || restStatus === 'RUNNING' ? this.defaults.history : undefined);
-    const past = history
-      ? pastOperations(history, {
-          anchor: inFlightStart,
-          now,
-          status: restStatus,
-          durations,
-          unit: (n) => keyedUnit(this.behaviour.seed, `${arn}:history:${n}`),
-          path: `${path}.history`,
-        })
-      : { operations: [], issues: [] };
-    for (const issue of past.issues) issues.add(issue);
-    const firstStart = past.operations[0]?.startedAt;
-    let createdAt = this.startedAt - 30 * DAY_MS;
-    if (spec.createdAt) {
-      createdAt = Date.parse(spec.createdAt);
-      if (firstStart !== undefined && firstStart < createdAt) {
-        issues.add(`${path}.createdAt: the history starts earlier, at ${new Date(firstStart).toISOString()}`);
-      }
-    } else if (firstStart !== undefined) {
-      createdAt = Math.min(createdAt, firstStart - DAY_MS);
-    }
-
-    const record: ServiceRecord = {
-      seq: this.seq++,
-      name: spec.name,
-      id,
-      arn,
-      region,
+    const made = newService(spec, this.seq++, path, {
       accountId: this.accountId,
-      createdAt,
-      restStatus,
-      restSince: createdAt,
-      deletedAt: restStatus === 'DELETED' ? now : undefined,
-      tags: new Map(Object.entries(spec.tags ?? {})),
-      durations,
-      config: this.configurationOf(spec),
-      operations: [],
-      opCounter: 0,
-      flaps: 0,
-    };
-    for (const op of past.operations) {
-      const before = op.type === 'RESUME_SERVICE' ? 'PAUSED' : 'RUNNING';
-      const done = operationRecord({
-        id: nextOperationId(record),
-        type: op.type,
-        targetArn: arn,
-        fromStatus: before,
-        startedAt: op.startedAt,
-        durationMs: op.durationMs,
-        pendingMs: this.behaviour.pendingSeconds * 1000,
-        result: op.result,
-      });
-      done.settled = true;
-      record.operations.push(done);
-      record.restSince = op.startedAt + op.durationMs;
-    }
+      defaultRegion: this.defaultRegion,
+      defaults: this.defaults,
+      startedAt: this.startedAt,
+      now: this.clock.now(),
+      seed: this.behaviour.seed,
+      random: this.random,
+      pendingSeconds: this.behaviour.pendingSeconds,
+    });
+    for (const issue of made.issues) issues.add(issue);
+    const { record } = made;
     this.services.push(record);
-    if (!this.byUrl.has(serviceUrlFor(id, region))) this.byUrl.set(serviceUrlFor(id, region), record);
-    for (const fault of spec.faults ?? []) this.faults.add(fault, arn);
+    const url = serviceUrlFor(record.id, record.region);
+    if (!this.byUrl.has(url)) this.byUrl.set(url, record);
+    for (const fault of spec.faults ?? []) this.faults.add(fault, record.arn);
+    const inFlight = spec.inFlight;
     if (inFlight) {
       const fault: OperationFault | undefined =
         inFlight.outcome === 'fails'
@@ -448,7 +368,7 @@ export class AppRunnerModel {
           : inFlight.outcome === 'never-ends'
             ? { kind: 'never-ends' }
             : undefined;
-      this.startOperation(record, inFlight.type, inFlightStart, inFlight.durationSeconds, fault);
+      this.startOperation(record, inFlight.type, made.inFlightStart, inFlight.durationSeconds, fault);
     }
     return record;
   }
@@ -458,22 +378,6 @@ export class AppRunnerModel {
     this.services.splice(this.services.indexOf(record), 1);
     const url = serviceUrlFor(record.id, record.region);
     if (this.byUrl.get(url) === record) this.byUrl.delete(url);
-  }
-
-  private configurationOf(spec: ServiceSpec): ServiceConfiguration {
-    const d = this.defaults;
-    return {
-      instance: {
-        cpu: String(spec.instance?.cpu ?? d.instance?.cpu ?? '1024'),
-        memory: String(spec.instance?.memory ?? d.instance?.memory ?? '2048'),
-      },
-      healthCheck: {
-        protocol: spec.healthCheck?.protocol ?? d.healthCheck?.protocol ?? 'TCP',
-        path: spec.healthCheck?.path ?? d.healthCheck?.path ?? '/',
-      },
-      autoScaling: spec.autoScaling ?? d.autoScaling ?? DEFAULT_AUTO_SCALING,
-      public: spec.public ?? d.public ?? true,
-    };
   }
 
   private find(nameOrArn: string, region?: string): ServiceRecord | undefined {
