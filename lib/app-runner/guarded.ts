@@ -42,5 +42,7 @@ export function guarded(port: AppRunnerPort, clock: Clock, options: GuardOptions
     listOperationsPage: (arn, token) => run(() => port.listOperationsPage(arn, token)),
     listTags: (arn) => run(() => port.listTags(arn)),
     tagResource: (arn, tags) => run(() => port.tagResource(arn, tags)),
+    untagResource: (arn, keys) => run(() => port.untagResource(arn, keys)),
+    describeAutoScalingConfiguration: (arn) => run(() => port.describeAutoScalingConfiguration(arn)),
   };
 }

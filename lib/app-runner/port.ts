@@ -36,6 +36,23 @@ export interface ServiceInfo {
   name: string;
   region: string;
   status: ServiceStatus;
+  /** ServiceUrl: a host name without a scheme (ListServices summaries carry it too). */
+  url?: string;
+  /** The fields below come only with the full Service (DescribeService, Pause/Resume). */
+  healthCheck?: { protocol: 'TCP' | 'HTTP'; path?: string };
+  /** Instance memory in MiB, whichever of App Runner's spellings it came in ("2048" or "2 GB"). */
+  memoryMb?: number;
+  autoScalingConfigurationArn?: string;
+  /** False for a service reachable only from its VPC. */
+  publiclyAccessible?: boolean;
+}
+
+/** The part of an auto scaling configuration the product uses (billing: MinSize instances stay provisioned). */
+export interface AutoScalingInfo {
+  arn: string;
+  name: string;
+  minSize: number;
+  maxSize: number;
 }
 
 export interface OperationInfo {
@@ -97,6 +114,9 @@ export interface AppRunnerPort {
   listOperationsPage(arn: string, nextToken?: string): Promise<Page<OperationInfo>>;
   listTags(arn: string): Promise<Record<string, string>>;
   tagResource(arn: string, tags: Record<string, string>): Promise<void>;
+  untagResource(arn: string, keys: string[]): Promise<void>;
+  /** A full or partial (`…/name`, `…/name/revision`) auto scaling configuration ARN. */
+  describeAutoScalingConfiguration(arn: string): Promise<AutoScalingInfo>;
 }
 
 /** Safety bound on pages read in one listing (20 services a page: 200,000 services). */
@@ -162,5 +182,7 @@ export function countingPort(port: AppRunnerPort, count: () => void): AppRunnerP
     listOperationsPage: counted((arn: string, token?: string) => port.listOperationsPage(arn, token)),
     listTags: counted((arn: string) => port.listTags(arn)),
     tagResource: counted((arn: string, tags: Record<string, string>) => port.tagResource(arn, tags)),
+    untagResource: counted((arn: string, keys: string[]) => port.untagResource(arn, keys)),
+    describeAutoScalingConfiguration: counted((arn: string) => port.describeAutoScalingConfiguration(arn)),
   };
 }

@@ -22,6 +22,8 @@ function slowAppRunner(clock: VirtualClock): AppRunnerPort {
     listOperationsPage: unused,
     listTags: unused,
     tagResource: unused,
+    untagResource: unused,
+    describeAutoScalingConfiguration: unused,
   };
 }
 

@@ -25,6 +25,8 @@ function failingListServices(kind: 'AccessDenied' | 'Throttled'): AppRunnerPort 
     listOperationsPage: fail,
     listTags: fail,
     tagResource: fail,
+    untagResource: fail,
+    describeAutoScalingConfiguration: fail,
   };
 }
 
