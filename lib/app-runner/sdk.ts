@@ -34,6 +34,10 @@ export interface SdkAdapterOptions {
   requestTimeoutMs?: number;
   /** Hook to instrument each client once (e.g. X-Ray through Powertools Tracer). */
   instrument?: (client: AppRunnerClient) => AppRunnerClient;
+  /** Endpoint for every region (the emulator); default the SDK's resolution, `AWS_ENDPOINT_URL_APPRUNNER` included. */
+  endpoint?: string;
+  /** Static credentials (the emulator accepts any); default the SDK's credential chain. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 /**
@@ -51,6 +55,8 @@ export class SdkAppRunner implements AppRunnerPort {
       client = new AppRunnerClient({
         region,
         maxAttempts: this.options.maxAttempts ?? 3,
+        ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
+        ...(this.options.credentials ? { credentials: this.options.credentials } : {}),
         requestHandler: {
           requestTimeout: this.options.requestTimeoutMs ?? 5000,
           connectionTimeout: 3000,

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { AppRunnerClient, type AppRunnerClientConfig } from '@aws-sdk/client-apprunner';
 import { type Emulator, type FleetSpec, startEmulator } from '../../emulator/index';
 import { ManualClock } from '../../lib/runtime/clock';
@@ -65,4 +66,49 @@ export async function caught(fn: () => Promise<unknown>): Promise<Error & Record
     return error as Error & Record<string, unknown>;
   }
   throw new Error('expected the call to fail, but it succeeded');
+}
+
+export interface HostAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/**
+ * One HTTP request to the emulator "as" a service: `Host` set to `host` (Node's fetch would drop it, so
+ * this uses node:http). `timeoutMs` aborts a request that has not been answered by then.
+ */
+export function requestAs(
+  endpoint: string,
+  host: string,
+  path = '/',
+  options: { method?: string; timeoutMs?: number } = {},
+): Promise<HostAnswer> {
+  const url = new URL(endpoint);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, path, method: options.method ?? 'GET', headers: { host } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+            headers: res.headers,
+          }),
+        );
+      },
+    );
+    if (options.timeoutMs !== undefined) {
+      req.setTimeout(options.timeoutMs, () =>
+        req.destroy(new Error(`no answer within ${options.timeoutMs} ms`)),
+      );
+    }
+    req.on('error', reject);
+    req.end();
+  });
 }
