@@ -91,6 +91,77 @@ export type AutoScalingConfigSpec = z.input<typeof autoScalingConfigSchema>;
 /** App Runner's own default configuration, which every account has in every region. */
 export const DEFAULT_AUTO_SCALING = 'DefaultConfiguration';
 
+type Loose = Record<string, unknown>;
+const asArray = (v: unknown): Loose[] =>
+  Array.isArray(v) ? v.filter((x): x is Loose => typeof x === 'object' && x !== null) : [];
+const asRecord = (v: unknown): Loose =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Loose) : {};
+const asString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** Checks across fields: unique names, auto scaling references, history only where a history can be. */
+function crossFieldChecks(value: unknown, ctx: z.RefinementCtx): void {
+  const fleet = asRecord(value);
+  const services = asArray(fleet.services);
+  const seen = new Map<string, number>();
+  services.forEach((s, i) => {
+    const name = asString(s.name);
+    if (name === undefined) return;
+    const where = asString(s.region) ?? asString(fleet.region) ?? 'us-east-1';
+    const first = seen.get(`${where}/${name}`);
+    if (first !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['services', i, 'name'],
+        message: `duplicate service name "${name}" in ${where} (also services[${first}])`,
+      });
+    } else {
+      seen.set(`${where}/${name}`, i);
+    }
+  });
+  const configs = new Set([DEFAULT_AUTO_SCALING]);
+  asArray(fleet.autoScalingConfigurations).forEach((c, i) => {
+    const name = asString(c.name);
+    if (name === undefined) return;
+    const revision = typeof c.revision === 'number' ? c.revision : 1;
+    if (configs.has(`${name}/${revision}`)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['autoScalingConfigurations', i, 'name'],
+        message: `duplicate auto scaling configuration ${name} revision ${revision}`,
+      });
+    }
+    configs.add(`${name}/${revision}`);
+    configs.add(name);
+  });
+  const checkRef = (owner: Loose, path: (string | number)[]) => {
+    const name = asString(owner.autoScaling);
+    if (name !== undefined && !configs.has(name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'autoScaling'],
+        message: `no auto scaling configuration named "${name}" (define it in autoScalingConfigurations)`,
+      });
+    }
+  };
+  checkRef(asRecord(fleet.defaults), ['defaults']);
+  services.forEach((s, i) => {
+    checkRef(s, ['services', i]);
+  });
+  const generators = Array.isArray(fleet.generate) ? asArray(fleet.generate) : [asRecord(fleet.generate)];
+  generators.forEach((g, i) => {
+    const path = Array.isArray(fleet.generate) ? ['generate', i] : ['generate'];
+    checkRef(g, path);
+    const status = asString(g.status);
+    if (g.history !== undefined && status !== undefined && status !== 'PAUSED' && status !== 'RUNNING') {
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'history'],
+        message: `a history needs PAUSED or RUNNING services (status is ${status})`,
+      });
+    }
+  });
+}
+
 export const fleetSchema = z
   .strictObject({
     accountId: z
@@ -108,60 +179,11 @@ export const fleetSchema = z
     generate: z.union([generateSchema, z.array(generateSchema)]).optional(),
     faults: z.array(faultSchema).optional(),
   })
-  .superRefine((fleet, ctx) => {
-    const seen = new Map<string, number>();
-    (fleet.services ?? []).forEach((s, i) => {
-      const key = `${s.region ?? fleet.region ?? 'us-east-1'}/${s.name}`;
-      const first = seen.get(key);
-      if (first !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['services', i, 'name'],
-          message: `duplicate service name "${s.name}" in ${key.split('/')[0]} (also services[${first}])`,
-        });
-      } else {
-        seen.set(key, i);
-      }
-    });
-    const configs = new Set([DEFAULT_AUTO_SCALING]);
-    (fleet.autoScalingConfigurations ?? []).forEach((c, i) => {
-      const id = `${c.name}/${c.revision ?? 1}`;
-      if (configs.has(id)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['autoScalingConfigurations', i, 'name'],
-          message: `duplicate auto scaling configuration ${c.name} revision ${c.revision ?? 1}`,
-        });
-      }
-      configs.add(id);
-      configs.add(c.name);
-    });
-    const checkRef = (name: string | undefined, path: (string | number)[]) => {
-      if (name !== undefined && !configs.has(name)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [...path, 'autoScaling'],
-          message: `no auto scaling configuration named "${name}" (define it in autoScalingConfigurations)`,
-        });
-      }
-    };
-    checkRef(fleet.defaults?.autoScaling, ['defaults']);
-    (fleet.services ?? []).forEach((s, i) => {
-      checkRef(s.autoScaling, ['services', i]);
-    });
-    const generators = fleet.generate === undefined ? [] : [fleet.generate].flat();
-    generators.forEach((g, i) => {
-      const path = Array.isArray(fleet.generate) ? ['generate', i] : ['generate'];
-      checkRef(g.autoScaling, path);
-      if (g.history && g.status && g.status !== 'PAUSED' && g.status !== 'RUNNING') {
-        ctx.addIssue({
-          code: 'custom',
-          path: [...path, 'history'],
-          message: `a history needs PAUSED or RUNNING services (status is ${g.status})`,
-        });
-      }
-    });
+  .superRefine(crossFieldChecks, {
+    // Run even when some field is invalid, so one pass names every problem; hence the defensive reads.
+    when: () => true,
   });
+
 /** A fleet as written in a fleet file (every field but the service names optional). */
 export type FleetSpec = z.input<typeof fleetSchema>;
 
