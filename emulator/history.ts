@@ -198,8 +198,28 @@ function calendar(spec: HistorySpec, ctx: HistoryContext): HistoryResult {
   return { operations: ops.slice(0, keep).map(({ after: _, ...op }) => op), issues: [] };
 }
 
+/** Fire times already computed: a generated fleet of 1,000 services shares one calendar (2 s → 0.1 s). */
+const fireCache = new Map<string, readonly number[]>();
+const FIRE_CACHE_SIZE = 64;
+
 /** Fire times (epoch ms) of a daily HH:MM on `days` in `timezone`, in [from, to). */
-function firesBetween(time: string, days: string, timezone: string, from: number, to: number): number[] {
+function firesBetween(
+  time: string,
+  days: string,
+  timezone: string,
+  from: number,
+  to: number,
+): readonly number[] {
+  const key = `${time}|${days}|${timezone}|${from}|${to}`;
+  const cached = fireCache.get(key);
+  if (cached) return cached;
+  const fires = computeFires(time, days, timezone, from, to);
+  if (fireCache.size >= FIRE_CACHE_SIZE) fireCache.delete(fireCache.keys().next().value as string);
+  fireCache.set(key, fires);
+  return fires;
+}
+
+function computeFires(time: string, days: string, timezone: string, from: number, to: number): number[] {
   const [hh, mm] = time.split(':').map(Number);
   const cron = new Cron(`${mm} ${hh} * * ${days}`, { timezone, paused: true });
   const out: number[] = [];
