@@ -135,10 +135,10 @@ export async function runEmulatorCommand(
     `  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws apprunner list-services --endpoint-url ${emulator.endpoint} --region ${emulator.region}`,
   );
   io.out(`  export AWS_ENDPOINT_URL_APPRUNNER=${emulator.endpoint}   # for the AWS SDK and this CLI`);
-  const first = services[0];
-  if (first) {
+  const example = services.find((s) => s.status === 'RUNNING') ?? services[0];
+  if (example) {
     io.out(
-      `  curl -H 'Host: ${first.url}' ${emulator.endpoint}/   # a service's readiness, by its ServiceUrl`,
+      `  curl -H 'Host: ${example.url}' ${emulator.endpoint}/   # ${example.name}'s readiness, by its ServiceUrl`,
     );
   }
   io.out('Press Ctrl+C to stop.');
