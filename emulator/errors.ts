@@ -28,7 +28,20 @@ const defaultStatus: Record<ApiErrorType, number> = {
   UnknownOperationException: 400,
 };
 
-/** An App Runner API error, as the server puts it on the wire. */
+/** App Runner's model caps `ErrorMessage` at 600 characters. */
+export const MAX_ERROR_MESSAGE_LENGTH = 600;
+
+/** Cuts a message to {@link MAX_ERROR_MESSAGE_LENGTH} characters, ending in an ellipsis when it was longer. */
+export function capMessage(message: string): string {
+  if (message.length <= MAX_ERROR_MESSAGE_LENGTH) return message;
+  let cut = MAX_ERROR_MESSAGE_LENGTH - 1;
+  // Never split a surrogate pair: half a character is not valid UTF-8 on the wire.
+  const last = message.charCodeAt(cut - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut--;
+  return `${message.slice(0, cut)}…`;
+}
+
+/** An App Runner API error, as the server puts it on the wire (message capped like App Runner's). */
 export class AppRunnerApiError extends Error {
   override readonly name = 'AppRunnerApiError';
   readonly httpStatus: number;
@@ -37,7 +50,7 @@ export class AppRunnerApiError extends Error {
     readonly errorType: ApiErrorType,
     message: string,
   ) {
-    super(message);
+    super(capMessage(message));
     this.httpStatus = defaultStatus[errorType];
   }
 

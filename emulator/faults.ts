@@ -1,41 +1,6 @@
 import type { Clock } from '../lib/runtime/clock';
-import type { FaultSpec } from './fleet';
-
-/** A small seeded PRNG (mulberry32): fault rates and generated fleets are reproducible run to run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A token bucket on the emulator's clock: `ratePerSecond` tokens per second, burst of one second's worth. */
-export class TokenBucket {
-  private tokens: number;
-  private last: number;
-
-  constructor(
-    readonly ratePerSecond: number,
-    private readonly clock: Clock,
-  ) {
-    this.tokens = ratePerSecond;
-    this.last = clock.now();
-  }
-
-  /** Takes one token if there is one. */
-  tryTake(): boolean {
-    const now = this.clock.now();
-    this.tokens = Math.min(this.ratePerSecond, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
-    this.last = Math.max(this.last, now);
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-}
+import { seededRandom } from './random';
+import type { FaultSpec } from './spec/faults';
 
 /** The service a request or operation concerns, for fault selectors. */
 export interface FaultTarget {
@@ -56,11 +21,23 @@ export type OperationFault =
   | { kind: 'never-ends' }
   | { kind: 'deleted'; afterSeconds: number };
 
+/** What readiness faults decided for one request to a service's URL. */
+export interface ProbeFaultDecision {
+  /** Real milliseconds to hold the answer back. */
+  delayMs: number;
+  neverReady: boolean;
+  flapping: boolean;
+}
+
 interface InstalledFault {
   spec: FaultSpec;
   installedAt: number;
   remaining: number;
 }
+
+const REQUEST_FAULTS = new Set(['throttle', 'server-error', 'slow']);
+const OPERATION_FAULTS = new Set(['operation-fails', 'operation-never-ends', 'deleted-mid-operation']);
+const PROBE_FAULTS = new Set(['never-ready', 'flapping', 'slow-ready']);
 
 /**
  * Holds the injected faults and decides, call by call, which apply. Windows are measured on the emulator's
@@ -99,18 +76,13 @@ export class FaultInjector {
   /** Decides the request-level faults (slow, throttle, server-error) for one call. */
   onRequest(op: string, target: FaultTarget | undefined): RequestFaultDecision {
     const decision: RequestFaultDecision = { delayMs: 0 };
-    const now = this.clock.now();
-    for (const fault of this.faults) {
+    for (const fault of this.candidates(REQUEST_FAULTS, target)) {
       const { spec } = fault;
-      if (spec.type !== 'throttle' && spec.type !== 'server-error' && spec.type !== 'slow') continue;
-      if (fault.remaining <= 0) continue;
-      if (spec.operations && !spec.operations.includes(op)) continue;
-      if (!matchesService(spec.service, target)) continue;
-      const start = fault.installedAt + (spec.startsInSeconds ?? 0) * 1000;
-      if (now < start) continue;
-      if (spec.forSeconds !== undefined && now >= start + spec.forSeconds * 1000) continue;
+      const operations = (spec as { operations?: readonly string[] }).operations;
+      if (operations && !operations.includes(op)) continue;
+      if (!this.inWindow(fault)) continue;
       if (spec.type !== 'slow' && decision.error) continue;
-      if (spec.rate !== undefined && spec.rate < 1 && this.random() >= spec.rate) continue;
+      if (!this.hits(fault)) continue;
       fault.remaining--;
       if (spec.type === 'slow') decision.delayMs = Math.max(decision.delayMs, spec.delayMs);
       else
@@ -121,24 +93,52 @@ export class FaultInjector {
 
   /** Decides (and uses up) the operation-level fault, if any, for a new Pause/Resume operation. */
   onOperation(type: 'PAUSE_SERVICE' | 'RESUME_SERVICE', target: FaultTarget): OperationFault | undefined {
-    for (const fault of this.faults) {
+    for (const fault of this.candidates(OPERATION_FAULTS, target)) {
       const { spec } = fault;
-      if (
-        spec.type !== 'operation-fails' &&
-        spec.type !== 'operation-never-ends' &&
-        spec.type !== 'deleted-mid-operation'
-      ) {
-        continue;
-      }
-      if (fault.remaining <= 0) continue;
-      if (spec.operations && !spec.operations.includes(type)) continue;
-      if (!matchesService(spec.service, target)) continue;
+      const operations = (spec as { operations?: readonly string[] }).operations;
+      if (operations && !operations.includes(type)) continue;
       fault.remaining--;
       if (spec.type === 'operation-fails') return { kind: 'fails' };
       if (spec.type === 'operation-never-ends') return { kind: 'never-ends' };
-      return { kind: 'deleted', afterSeconds: spec.afterSeconds ?? 5 };
+      return {
+        kind: 'deleted',
+        afterSeconds: spec.type === 'deleted-mid-operation' ? (spec.afterSeconds ?? 5) : 5,
+      };
     }
     return undefined;
+  }
+
+  /** Decides the readiness faults (never-ready, flapping, slow-ready) for one request to a service's URL. */
+  onProbe(target: FaultTarget): ProbeFaultDecision {
+    const decision: ProbeFaultDecision = { delayMs: 0, neverReady: false, flapping: false };
+    for (const fault of this.candidates(PROBE_FAULTS, target)) {
+      const { spec } = fault;
+      if (!this.inWindow(fault) || !this.hits(fault)) continue;
+      fault.remaining--;
+      if (spec.type === 'never-ready') decision.neverReady = true;
+      else if (spec.type === 'flapping') decision.flapping = true;
+      else if (spec.type === 'slow-ready') decision.delayMs = Math.max(decision.delayMs, spec.delayMs);
+    }
+    return decision;
+  }
+
+  private candidates(types: ReadonlySet<string>, target: FaultTarget | undefined): InstalledFault[] {
+    return this.faults.filter(
+      (f) => types.has(f.spec.type) && f.remaining > 0 && matchesService(f.spec.service, target),
+    );
+  }
+
+  private inWindow(fault: InstalledFault): boolean {
+    const spec = fault.spec as { startsInSeconds?: number; forSeconds?: number };
+    const now = this.clock.now();
+    const start = fault.installedAt + (spec.startsInSeconds ?? 0) * 1000;
+    if (now < start) return false;
+    return spec.forSeconds === undefined || now < start + spec.forSeconds * 1000;
+  }
+
+  private hits(fault: InstalledFault): boolean {
+    const rate = (fault.spec as { rate?: number }).rate;
+    return rate === undefined || rate >= 1 || this.random() < rate;
   }
 }
 

@@ -2,159 +2,25 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
-import { apiOperations } from './validation';
+import { autoScalingName, region, seconds, tags } from './spec/common';
+import { type FaultSpec, faultSchema } from './spec/faults';
+import { RETIRED_FIELDS, type ServiceSpec, serviceSettings, serviceSpecSchema } from './spec/service';
 
 /**
  * The fleet file: which services the emulator serves, how App Runner behaves (realism switches) and which
  * faults to inject. JSON or YAML; validated here so a typo fails loudly with the path of the bad field.
+ * The pieces live in spec/ (services, history, faults); this module assembles them and parses files.
  */
 
-const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9-_]{3,39}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
-
-const seconds = z
-  .number()
-  .min(0)
-  .max(7 * 24 * 3600);
-const secondsRange = z.union([
-  seconds,
-  z
-    .strictObject({ min: seconds, max: seconds })
-    .refine((r) => r.min <= r.max, { message: 'min must not be greater than max' }),
-]);
-const serviceName = z.string().regex(SERVICE_NAME, `must match ${SERVICE_NAME.source}`);
-const region = z.string().regex(REGION, 'must be an AWS region such as us-east-1');
-const tags = z.record(
-  z
-    .string()
-    .min(1)
-    .max(128)
-    .refine((k) => !k.startsWith('aws:'), { message: 'tag keys must not start with aws:' }),
-  z.string().max(256),
-);
-
-export const serviceStatuses = [
-  'CREATE_FAILED',
-  'RUNNING',
-  'DELETED',
-  'DELETE_FAILED',
-  'PAUSED',
-  'OPERATION_IN_PROGRESS',
-] as const;
-export type ServiceStatus = (typeof serviceStatuses)[number];
-
-export const operationTypes = [
-  'START_DEPLOYMENT',
-  'CREATE_SERVICE',
-  'PAUSE_SERVICE',
-  'RESUME_SERVICE',
-  'DELETE_SERVICE',
-  'UPDATE_SERVICE',
-] as const;
-export type OperationType = (typeof operationTypes)[number];
-
-const pauseOrResume = z.enum(['PAUSE_SERVICE', 'RESUME_SERVICE']);
-
-/** Which requests a request-level fault applies to, and when. Every selector given must match. */
-const requestSelector = {
-  /** Service name or ARN; omit for every service (and for ListServices, which names none). */
-  service: z.string().min(1).optional(),
-  /** API operation names, e.g. ["ResumeService", "ListOperations"]; omit for all. */
-  operations: z
-    .array(z.enum(apiOperations as [string, ...string[]]))
-    .min(1)
-    .optional(),
-  /** Probability (0..1) that a matching call is hit; drawn from the fleet's seeded PRNG. Default 1. */
-  rate: z.number().min(0).max(1).optional(),
-  /** Only the next N calls that are hit; omit for no limit. */
-  next: z.number().int().min(1).optional(),
-  /** Active for this many seconds of clock time from when the fault is installed (plus startsInSeconds). */
-  forSeconds: z.number().positive().optional(),
-  /** Becomes active this many seconds of clock time after it is installed. Default 0. */
-  startsInSeconds: z.number().min(0).optional(),
-};
-
-/** Which Pause/Resume operations an operation-level fault applies to. */
-const operationSelector = {
-  service: z.string().min(1).optional(),
-  /** PAUSE_SERVICE and/or RESUME_SERVICE; omit for both. */
-  operations: z.array(pauseOrResume).min(1).optional(),
-  /** Only the next N operations started; omit for every one. */
-  next: z.number().int().min(1).optional(),
-};
-
-export const faultSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('throttle'), ...requestSelector }),
-  z.strictObject({ type: z.literal('server-error'), ...requestSelector }),
-  z.strictObject({
-    type: z.literal('slow'),
-    delayMs: z.number().int().min(1).max(120_000),
-    ...requestSelector,
-  }),
-  z.strictObject({ type: z.literal('operation-fails'), ...operationSelector }),
-  z.strictObject({ type: z.literal('operation-never-ends'), ...operationSelector }),
-  z.strictObject({
-    type: z.literal('deleted-mid-operation'),
-    /** Seconds into the operation when the service is deleted. Default 5. */
-    afterSeconds: seconds.optional(),
-    ...operationSelector,
-  }),
-]);
-/** A fault to inject (fleet file `faults`, a service's `faults`, or `emulator.injectFault`). */
-export type FaultSpec = z.input<typeof faultSchema>;
-
-const inFlightSchema = z.strictObject({
-  type: z.enum(['RESUME_SERVICE', 'PAUSE_SERVICE', 'START_DEPLOYMENT', 'UPDATE_SERVICE']),
-  /** How long it has been running when the emulator starts. Default 0. */
-  elapsedSeconds: seconds.optional(),
-  /** Total duration; default the service's resume/pause/deploy duration. */
-  durationSeconds: seconds.optional(),
-  outcome: z.enum(['succeeds', 'fails', 'never-ends']).optional(),
-});
-
-export const serviceSpecSchema = z
-  .strictObject({
-    name: serviceName,
-    /** Default: the fleet's region. */
-    region: region.optional(),
-    /** 32 hex digits; default derived from account, region and name (stable across runs). */
-    id: z
-      .string()
-      .regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex digits')
-      .optional(),
-    /** Status at start (before any in-flight operation). Default PAUSED, or what inFlight implies. */
-    status: z.enum(serviceStatuses).optional(),
-    tags: tags.optional(),
-    resumeSeconds: seconds.optional(),
-    pauseSeconds: seconds.optional(),
-    deploySeconds: seconds.optional(),
-    /** ISO-8601; default 30 days before the clock's start. */
-    createdAt: z.iso.datetime({ offset: true }).optional(),
-    inFlight: inFlightSchema.optional(),
-    /** Faults for this service only (their `service` selector is implied). */
-    faults: z.array(faultSchema).optional(),
-  })
-  .superRefine((s, ctx) => {
-    if (s.status === 'OPERATION_IN_PROGRESS' && !s.inFlight) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['status'],
-        message: 'OPERATION_IN_PROGRESS needs an inFlight operation',
-      });
-    }
-    if (s.inFlight && s.status && s.status !== 'OPERATION_IN_PROGRESS') {
-      const expected = s.inFlight.type === 'RESUME_SERVICE' ? 'PAUSED' : 'RUNNING';
-      if (s.status !== expected) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['status'],
-          message: `a service with an in-flight ${s.inFlight.type} must start ${expected} (or omit status)`,
-        });
-      }
-    }
-  });
-/** One service of the fleet (also accepted by `emulator.addServices`). */
-export type ServiceSpec = z.input<typeof serviceSpecSchema>;
+export {
+  type OperationType,
+  operationTypes,
+  type ServiceStatus,
+  serviceStatuses,
+} from './spec/common';
+export { type FaultSpec, type FaultType, faultSchema } from './spec/faults';
+export type { HistoryOperationSpec, HistorySpec } from './spec/history';
+export { type DurationsSpec, type ServiceSpec, serviceSpecSchema } from './spec/service';
 
 const generateSchema = z.strictObject({
   count: z.number().int().min(1).max(100_000),
@@ -166,12 +32,12 @@ const generateSchema = z.strictObject({
     .optional(),
   status: z.enum(['RUNNING', 'PAUSED', 'CREATE_FAILED', 'DELETE_FAILED']).optional(),
   tags: tags.optional(),
-  /** A fixed duration or a {min, max} range drawn (whole seconds) from the fleet's seeded PRNG. */
-  resumeSeconds: secondsRange.optional(),
-  pauseSeconds: secondsRange.optional(),
+  /** Ranges in `durations` are drawn per generated service. */
+  ...serviceSettings,
   /** Services are spread round-robin over these regions. Default: the fleet's region. */
   regions: z.array(region).min(1).optional(),
 });
+export type GenerateSpec = z.input<typeof generateSchema>;
 
 const pagingSchema = z.strictObject({
   /** Never more than this many items per page (MaxResults can lower it). Default: everything. */
@@ -197,11 +63,104 @@ export const optionsSchema = z.strictObject({
   pendingSeconds: seconds.optional(),
   /** How long DescribeService still returns a DELETED service before ResourceNotFoundException. Default 60. */
   deletedVisibleSeconds: seconds.optional(),
-  /** Seed of the PRNG behind fault rates and generated durations. Default 1. */
+  /** Seed of the PRNG behind fault rates, drawn durations, jitter and generated history. Default 1. */
   seed: z.number().int().optional(),
 });
 /** Realism switches; settable in the fleet file and at runtime (`emulator.setOptions`). */
 export type EmulatorBehaviour = z.input<typeof optionsSchema>;
+
+/** An auto scaling configuration services can name (`autoScaling: <name>`); App Runner's ranges. */
+export const autoScalingConfigSchema = z
+  .strictObject({
+    name: autoScalingName,
+    /** Default 1. */
+    revision: z.number().int().min(1).max(1000).optional(),
+    /** Default 1. */
+    minSize: z.number().int().min(1).max(25).optional(),
+    /** Default 25. */
+    maxSize: z.number().int().min(1).max(25).optional(),
+    /** Default 100. */
+    maxConcurrency: z.number().int().min(1).max(200).optional(),
+  })
+  .refine((c) => (c.minSize ?? 1) <= (c.maxSize ?? 25), {
+    path: ['minSize'],
+    message: 'must not be greater than maxSize',
+  });
+export type AutoScalingConfigSpec = z.input<typeof autoScalingConfigSchema>;
+
+/** App Runner's own default configuration, which every account has in every region. */
+export const DEFAULT_AUTO_SCALING = 'DefaultConfiguration';
+
+type Loose = Record<string, unknown>;
+const asArray = (v: unknown): Loose[] =>
+  Array.isArray(v) ? v.filter((x): x is Loose => typeof x === 'object' && x !== null) : [];
+const asRecord = (v: unknown): Loose =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Loose) : {};
+const asString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** Checks across fields: unique names, auto scaling references, history only where a history can be. */
+function crossFieldChecks(value: unknown, ctx: z.RefinementCtx): void {
+  const fleet = asRecord(value);
+  const services = asArray(fleet.services);
+  const seen = new Map<string, number>();
+  services.forEach((s, i) => {
+    const name = asString(s.name);
+    if (name === undefined) return;
+    const where = asString(s.region) ?? asString(fleet.region) ?? 'us-east-1';
+    const first = seen.get(`${where}/${name}`);
+    if (first !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['services', i, 'name'],
+        message: `duplicate service name "${name}" in ${where} (also services[${first}])`,
+      });
+    } else {
+      seen.set(`${where}/${name}`, i);
+    }
+  });
+  const configs = new Set([DEFAULT_AUTO_SCALING]);
+  asArray(fleet.autoScalingConfigurations).forEach((c, i) => {
+    const name = asString(c.name);
+    if (name === undefined) return;
+    const revision = typeof c.revision === 'number' ? c.revision : 1;
+    if (configs.has(`${name}/${revision}`)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['autoScalingConfigurations', i, 'name'],
+        message: `duplicate auto scaling configuration ${name} revision ${revision}`,
+      });
+    }
+    configs.add(`${name}/${revision}`);
+    configs.add(name);
+  });
+  const checkRef = (owner: Loose, path: (string | number)[]) => {
+    const name = asString(owner.autoScaling);
+    if (name !== undefined && !configs.has(name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'autoScaling'],
+        message: `no auto scaling configuration named "${name}" (define it in autoScalingConfigurations)`,
+      });
+    }
+  };
+  checkRef(asRecord(fleet.defaults), ['defaults']);
+  services.forEach((s, i) => {
+    checkRef(s, ['services', i]);
+  });
+  const generators = Array.isArray(fleet.generate) ? asArray(fleet.generate) : [asRecord(fleet.generate)];
+  generators.forEach((g, i) => {
+    const path = Array.isArray(fleet.generate) ? ['generate', i] : ['generate'];
+    checkRef(g, path);
+    const status = asString(g.status);
+    if (g.history !== undefined && status !== undefined && status !== 'PAUSED' && status !== 'RUNNING') {
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'history'],
+        message: `a history needs PAUSED or RUNNING services (status is ${status})`,
+      });
+    }
+  });
+}
 
 export const fleetSchema = z
   .strictObject({
@@ -211,34 +170,20 @@ export const fleetSchema = z
       .optional(),
     /** The default region: requests without a SigV4 region, and services without one. Default us-east-1. */
     region: region.optional(),
-    defaults: z
-      .strictObject({
-        resumeSeconds: seconds.optional(),
-        pauseSeconds: seconds.optional(),
-        deploySeconds: seconds.optional(),
-      })
-      .optional(),
+    /** Settings every service takes unless it sets its own (durations, instance, healthCheck merge by field). */
+    defaults: z.strictObject(serviceSettings).optional(),
     options: optionsSchema.optional(),
+    /** Named auto scaling configurations, besides App Runner's DefaultConfiguration (which one may redefine). */
+    autoScalingConfigurations: z.array(autoScalingConfigSchema).optional(),
     services: z.array(serviceSpecSchema).optional(),
     generate: z.union([generateSchema, z.array(generateSchema)]).optional(),
     faults: z.array(faultSchema).optional(),
   })
-  .superRefine((fleet, ctx) => {
-    const seen = new Map<string, number>();
-    (fleet.services ?? []).forEach((s, i) => {
-      const key = `${s.region ?? fleet.region ?? 'us-east-1'}/${s.name}`;
-      const first = seen.get(key);
-      if (first !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['services', i, 'name'],
-          message: `duplicate service name "${s.name}" in ${key.split('/')[0]} (also services[${first}])`,
-        });
-      } else {
-        seen.set(key, i);
-      }
-    });
+  .superRefine(crossFieldChecks, {
+    // Run even when some field is invalid, so one pass names every problem; hence the defensive reads.
+    when: () => true,
   });
+
 /** A fleet as written in a fleet file (every field but the service names optional). */
 export type FleetSpec = z.input<typeof fleetSchema>;
 
@@ -254,7 +199,8 @@ export class FleetValidationError extends Error {
   }
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
+/** `services[1].durations.resume`, as the messages name fields. */
+export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const part of path) {
     if (typeof part === 'number') out += `[${part}]`;
@@ -264,7 +210,17 @@ function formatPath(path: readonly PropertyKey[]): string {
 }
 
 function issuesOf(error: z.ZodError): string[] {
-  return error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+  return error.issues.map((issue) => {
+    const where = formatPath(issue.path);
+    if (issue.code === 'unrecognized_keys') {
+      const retired = issue.keys.filter((k) => RETIRED_FIELDS[k] !== undefined);
+      if (retired.length > 0) {
+        const hints = retired.map((k) => `${k} is now ${RETIRED_FIELDS[k]}`).join('; ');
+        return `${where}: ${issue.message} (${hints})`;
+      }
+    }
+    return `${where}: ${issue.message}`;
+  });
 }
 
 /** Validates a fleet object; throws {@link FleetValidationError} naming every bad field. */

@@ -9,16 +9,25 @@ import {
   type ServiceSpec,
 } from './fleet';
 import { AppRunnerModel, type ResolvedBehaviour, type ServiceSnapshot } from './model';
-import { createAppRunnerServer, type EmulatorCall } from './server';
+import { createAppRunnerServer, type EmulatorCall, type EmulatorProbe } from './server';
 
-export { type ApiErrorType, AppRunnerApiError } from './errors';
+export type { AutoScalingConfiguration } from './auto-scaling';
+export type { ResolvedDurations } from './durations';
+export { type ApiErrorType, AppRunnerApiError, capMessage, MAX_ERROR_MESSAGE_LENGTH } from './errors';
 export {
+  type AutoScalingConfigSpec,
+  DEFAULT_AUTO_SCALING,
+  type DurationsSpec,
   type EmulatorBehaviour,
   type FaultSpec,
+  type FaultType,
   type FleetSpec,
   FleetValidationError,
+  type HistoryOperationSpec,
+  type HistorySpec,
   loadFleetFile,
   type OperationType,
+  parseFault,
   parseFleet,
   type ServiceSpec,
   type ServiceStatus,
@@ -27,12 +36,13 @@ export {
   AppRunnerModel,
   type OperationSnapshot,
   type OperationStatus,
+  type ProbeAnswer,
   parseServiceArn,
   type ResolvedBehaviour,
   type ServiceSnapshot,
   serviceIdFor,
 } from './model';
-export type { EmulatorCall } from './server';
+export type { EmulatorCall, EmulatorProbe } from './server';
 
 /** The demo fleet (`npm start`, and the `emulator` command's default). */
 export const SAMPLE_FLEET_PATH = fileURLToPath(new URL('./fleets/sample.yaml', import.meta.url));
@@ -46,8 +56,10 @@ export interface EmulatorOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** Called after each request is answered (the CLI logs calls with it). */
+  /** Called after each App Runner API request is answered (the CLI logs calls with it). */
   onCall?: (call: EmulatorCall) => void;
+  /** Called after each request to a service's URL is answered. */
+  onProbe?: (probe: EmulatorProbe) => void;
 }
 
 /** A running App Runner emulator. */
@@ -58,8 +70,10 @@ export interface Emulator {
   readonly clock: Clock;
   readonly accountId: string;
   readonly region: string;
-  /** Every request answered so far, in order. */
+  /** Every App Runner API request answered so far, in order (requests to service URLs are in `probes`). */
   readonly calls: readonly EmulatorCall[];
+  /** Every request to a service's URL (by Host) answered so far, in order. */
+  readonly probes: readonly EmulatorProbe[];
   /** The state model behind the server (for direct inspection). */
   readonly model: AppRunnerModel;
   /** The realism switches now in force. */
@@ -73,19 +87,27 @@ export interface Emulator {
   setOptions(partial: EmulatorBehaviour): void;
   /** Forgets the calls recorded so far. */
   clearCalls(): void;
+  /** Forgets the probes recorded so far. */
+  clearProbes(): void;
   stop(): Promise<void>;
 }
 
 /** Starts the emulator on `host:port` (default 127.0.0.1, a free port). */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const clock = options.clock ?? systemClock;
+  const source = typeof options.fleet === 'string' ? options.fleet : '(inline)';
   const fleet = typeof options.fleet === 'string' ? loadFleetFile(options.fleet) : (options.fleet ?? {});
-  const model = new AppRunnerModel(fleet, clock);
+  const model = new AppRunnerModel(fleet, clock, source);
   const calls: EmulatorCall[] = [];
+  const probes: EmulatorProbe[] = [];
   const server = createAppRunnerServer(model, {
     onCall: (call) => {
       calls.push(call);
       options.onCall?.(call);
+    },
+    onProbe: (probe) => {
+      probes.push(probe);
+      options.onProbe?.(probe);
     },
   });
   const host = options.host ?? '127.0.0.1';
@@ -107,6 +129,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     accountId: model.accountId,
     region: model.defaultRegion,
     calls,
+    probes,
     model,
     get options() {
       return model.options;
@@ -119,6 +142,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     setOptions: (partial) => model.setOptions(partial),
     clearCalls: () => {
       calls.length = 0;
+    },
+    clearProbes: () => {
+      probes.length = 0;
     },
     stop: () => {
       stopped ??= new Promise<void>((resolve) => {

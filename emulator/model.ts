@@ -1,200 +1,64 @@
-import { createHash } from 'node:crypto';
 import type { Clock } from '../lib/runtime/clock';
+import { RateLimiter } from '../lib/runtime/rate-limiter';
+import { AutoScalingCatalog, type AutoScalingConfiguration } from './auto-scaling';
+import { defaultBehaviour, mergeBehaviour, type ResolvedBehaviour } from './behaviour';
+import { baseSecondsOf, jitteredMs, type ResolvedDurations } from './durations';
 import { AppRunnerApiError, invalidState, notFound } from './errors';
-import { FaultInjector, type OperationFault, seededRandom, TokenBucket } from './faults';
+import { FaultInjector, type OperationFault } from './faults';
 import {
   type EmulatorBehaviour,
   type FaultSpec,
   type FleetSpec,
+  FleetValidationError,
   type OperationType,
   parseFault,
   parseFleet,
   parseOptions,
   parseServices,
   type ServiceSpec,
-  type ServiceStatus,
 } from './fleet';
+import { generatedSpecs, newService, type ServiceDefaults } from './new-service';
+import { type OperationSnapshot, operationRecord, operationSnapshot, type RestStatus } from './operations';
+import { type PageRequest, pageOfOperations, pageOfServices } from './paging';
+import { keyedUnit, seededRandom } from './random';
+import { type ReadinessAnswer, readinessAt } from './readiness';
+import {
+  isVisible,
+  nextOperationId,
+  parseServiceArn,
+  type ServiceRecord,
+  type ServiceSnapshot,
+  serviceUrlFor,
+  snapshotOf,
+  statusOf,
+} from './services';
 import { memberError } from './validation';
 
 /**
  * The App Runner state model, without HTTP: services, their operations and tags, computed lazily from the
  * clock (no timers). An operation's status is a function of its start time, its duration and the clock; the
- * service's status follows from its operations. Times are epoch milliseconds.
+ * service's status follows from its operations. Times are epoch milliseconds. The parts live beside it:
+ * services.ts (records and status), operations.ts, durations.ts, history.ts (seeded past operations),
+ * new-service.ts (a spec becomes a record), paging.ts, auto-scaling.ts and readiness.ts; this class holds
+ * the fleet and answers the API. It stays one class of ~400 lines on purpose: every method left is an API
+ * operation or the lookup it needs, over state only this class may change.
  */
 
-export type OperationStatus =
-  | 'PENDING'
-  | 'IN_PROGRESS'
-  | 'FAILED'
-  | 'SUCCEEDED'
-  | 'ROLLBACK_IN_PROGRESS'
-  | 'ROLLBACK_FAILED'
-  | 'ROLLBACK_SUCCEEDED';
-
-/** An operation as ListOperations would show it now. */
-export interface OperationSnapshot {
-  id: string;
-  type: OperationType;
-  status: OperationStatus;
-  targetArn: string;
-  startedAt: number;
-  endedAt?: number;
-  updatedAt: number;
-  /** The fault injected into this operation, if any. */
-  fault?: OperationFault['kind'];
-}
-
-/** A service as the emulator holds it now (test and tooling view; the API shows a subset). */
-export interface ServiceSnapshot {
-  name: string;
-  id: string;
-  arn: string;
-  region: string;
-  accountId: string;
-  /** Host name, as App Runner's ServiceUrl (no scheme). */
-  url: string;
-  status: ServiceStatus;
-  createdAt: number;
-  updatedAt: number;
-  deletedAt?: number;
-  tags: Record<string, string>;
-  resumeSeconds: number;
-  pauseSeconds: number;
-  deploySeconds: number;
-  /** False once a deleted service is past `deletedVisibleSeconds`: the API answers ResourceNotFoundException. */
-  visible: boolean;
-  /** Newest first. */
-  operations: OperationSnapshot[];
-}
-
-/** The realism switches, with defaults applied. */
-export interface ResolvedBehaviour {
-  resumeWhenRunning: 'invalid-state' | 'no-op';
-  pauseWhenPaused: 'invalid-state' | 'no-op';
-  listServicesPaging: {
-    pageSize?: number;
-    shortPagesEvery?: number;
-    emptyPagesEvery?: number;
-    trailingEmptyPage?: boolean;
-  };
-  listOperationsPaging: { pageSize?: number };
-  requestsPerSecond: number | null;
-  pendingSeconds: number;
-  deletedVisibleSeconds: number;
-  seed: number;
-}
+export type { ResolvedBehaviour } from './behaviour';
+export type { OperationSnapshot, OperationStatus } from './operations';
+export type { PageRequest } from './paging';
+export { parseServiceArn, type ServiceSnapshot, serviceIdFor } from './services';
 
 export const DEFAULT_ACCOUNT_ID = '123456789012';
 export const DEFAULT_REGION = 'us-east-1';
 
-const defaultBehaviour: ResolvedBehaviour = {
-  resumeWhenRunning: 'invalid-state',
-  pauseWhenPaused: 'invalid-state',
-  listServicesPaging: {},
-  listOperationsPaging: {},
-  requestsPerSecond: null,
-  pendingSeconds: 1,
-  deletedVisibleSeconds: 60,
-  seed: 1,
-};
+const DAY_MS = 24 * 3600 * 1000;
 
-type RestStatus = Exclude<ServiceStatus, 'OPERATION_IN_PROGRESS'>;
-
-interface OperationRecord {
-  id: string;
-  type: OperationType;
-  targetArn: string;
-  startedAt: number;
-  pendingUntil: number;
-  /** Undefined: never ends. */
-  endsAt: number | undefined;
-  result: 'SUCCEEDED' | 'FAILED';
-  deletesService: boolean;
-  fromStatus: RestStatus;
-  toStatus: RestStatus;
-  /** Its end has been applied to the service. */
-  settled: boolean;
-  fault?: OperationFault['kind'];
-}
-
-interface ServiceRecord {
-  seq: number;
-  name: string;
-  id: string;
-  arn: string;
-  region: string;
-  accountId: string;
-  createdAt: number;
-  restStatus: RestStatus;
-  restSince: number;
-  deletedAt?: number;
-  tags: Map<string, string>;
-  resumeSeconds: number;
-  pauseSeconds: number;
-  deploySeconds: number;
-  operations: OperationRecord[];
-  opCounter: number;
-}
-
-/** Paging input, as the API takes it. */
-export interface PageRequest {
-  maxResults?: number;
-  nextToken?: string;
-}
-
-const SERVICE_ARN =
-  /^arn:aws:apprunner:([a-z0-9-]+):(\d{12}):service\/([A-Za-z0-9][A-Za-z0-9-_]{3,39})\/([0-9a-f]{32})$/;
-
-/** Splits an App Runner service ARN; undefined when it is not one. */
-export function parseServiceArn(
-  arn: string,
-): { region: string; accountId: string; name: string; id: string } | undefined {
-  const m = SERVICE_ARN.exec(arn);
-  if (!m) return undefined;
-  return { region: m[1]!, accountId: m[2]!, name: m[3]!, id: m[4]! };
-}
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
-/** A stable service id: the same account, region and name always get the same id. */
-export function serviceIdFor(accountId: string, region: string, name: string): string {
-  return sha256(`service:${accountId}:${region}:${name}`).slice(0, 32);
-}
-
-function uuidFrom(seed: string): string {
-  const h = sha256(seed);
-  const variant = '89ab'[Number.parseInt(h[16]!, 16) & 3];
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-const encodeToken = (data: object) => Buffer.from(JSON.stringify(data)).toString('base64url');
-
-function decodeToken<T extends { k: string }>(token: string, kind: T['k']): T {
-  try {
-    const data = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as T;
-    if (data && typeof data === 'object' && data.k === kind) return data;
-  } catch {
-    // fall through
-  }
-  throw memberError(
-    'nextToken',
-    token,
-    'Member must be a NextToken returned by a previous call with the same parameters',
-  );
-}
-
-interface ServicesToken {
-  k: 'services';
-  r: string;
-  a: number;
-  p: number;
-  end?: true;
-}
-interface OperationsToken {
-  k: 'operations';
-  s: string;
-  b: number;
-  p: number;
+/** One request to a service's URL, answered. */
+export interface ProbeAnswer extends ReadinessAnswer {
+  service: ServiceSnapshot;
+  /** Real milliseconds to hold the answer back (slow-ready). */
+  delayMs: number;
 }
 
 /** The App Runner state model for a fleet, on a clock. */
@@ -202,48 +66,46 @@ export class AppRunnerModel {
   readonly accountId: string;
   readonly defaultRegion: string;
   readonly faults: FaultInjector;
+  readonly autoScaling: AutoScalingCatalog;
   private behaviour: ResolvedBehaviour;
   private readonly services: ServiceRecord[] = [];
-  private readonly defaults: { resumeSeconds: number; pauseSeconds: number; deploySeconds: number };
+  private readonly byUrl = new Map<string, ServiceRecord>();
+  private readonly defaults: ServiceDefaults;
   private readonly startedAt: number;
   private seq = 0;
-  private bucket: TokenBucket | undefined;
+  private bucket: RateLimiter | undefined;
   private random: () => number;
 
+  /** @throws FleetValidationError for a fleet that does not validate, or a history that cannot be. */
   constructor(
     fleet: FleetSpec = {},
     readonly clock: Clock,
+    source = '(inline)',
   ) {
-    const spec = parseFleet(fleet);
+    const spec = parseFleet(fleet, source);
     this.startedAt = clock.now();
     this.accountId = spec.accountId ?? DEFAULT_ACCOUNT_ID;
     this.defaultRegion = spec.region ?? DEFAULT_REGION;
-    this.defaults = {
-      resumeSeconds: spec.defaults?.resumeSeconds ?? 60,
-      pauseSeconds: spec.defaults?.pauseSeconds ?? 30,
-      deploySeconds: spec.defaults?.deploySeconds ?? 120,
-    };
+    this.defaults = spec.defaults ?? {};
     this.behaviour = mergeBehaviour(defaultBehaviour, spec.options ?? {});
     this.random = seededRandom(this.behaviour.seed);
     this.faults = new FaultInjector(clock, this.behaviour.seed);
+    this.autoScaling = new AutoScalingCatalog(
+      this.accountId,
+      spec.autoScalingConfigurations ?? [],
+      this.startedAt - 365 * DAY_MS,
+    );
     this.resetBucket();
-    for (const service of spec.services ?? []) this.createService(service);
-    const generators =
-      spec.generate === undefined ? [] : Array.isArray(spec.generate) ? spec.generate : [spec.generate];
-    for (const g of generators) {
-      const regions = g.regions ?? [this.defaultRegion];
-      const width = Math.max(4, String(g.count).length);
-      for (let i = 1; i <= g.count; i++) {
-        this.createService({
-          name: `${g.namePrefix ?? 'svc'}-${String(i).padStart(width, '0')}`,
-          region: regions[(i - 1) % regions.length],
-          status: g.status ?? 'PAUSED',
-          tags: g.tags,
-          resumeSeconds: this.draw(g.resumeSeconds),
-          pauseSeconds: this.draw(g.pauseSeconds),
-        });
-      }
-    }
+    const issues = new Set<string>();
+    (spec.services ?? []).forEach((service, i) => {
+      this.createService(service, `services[${i}]`, issues);
+    });
+    const generators = spec.generate === undefined ? [] : [spec.generate].flat();
+    generators.forEach((g, k) => {
+      const path = Array.isArray(spec.generate) ? `generate[${k}]` : 'generate';
+      for (const service of generatedSpecs(g, this.defaultRegion)) this.createService(service, path, issues);
+    });
+    if (issues.size > 0) throw new FleetValidationError(source, [...issues]);
     for (const fault of spec.faults ?? []) this.faults.add(fault);
   }
 
@@ -263,7 +125,14 @@ export class AppRunnerModel {
 
   /** Adds services at the current clock time (validated like the fleet file's `services`). */
   addServices(...specs: ServiceSpec[]): ServiceSnapshot[] {
-    return parseServices(specs).map((spec) => this.snapshotOf(this.createService(spec)));
+    const issues = new Set<string>();
+    const parsed = parseServices(specs);
+    const records = parsed.map((spec, i) => this.createService(spec, `services[${i}]`, issues));
+    if (issues.size > 0) {
+      for (const record of records) this.forget(record);
+      throw new FleetValidationError('services', [...issues]);
+    }
+    return records.map((record) => this.snapshotOf(record));
   }
 
   /** Installs a fault (validated); its time window starts now. */
@@ -273,7 +142,7 @@ export class AppRunnerModel {
 
   /** Takes one request from the global budget (`requestsPerSecond`); false means: throttle this call. */
   admitRequest(): boolean {
-    return this.bucket ? this.bucket.tryTake() : true;
+    return this.bucket ? this.bucket.tryAcquire() : true;
   }
 
   /** A service by name or ARN, whatever its state (undefined if never known). Names look in `region` (default: the default region, then any). */
@@ -293,6 +162,26 @@ export class AppRunnerModel {
     return parsed ? { name: parsed.name, arn } : undefined;
   }
 
+  /**
+   * Answers a request to a service's URL (`host` = its ServiceUrl, lower case, no port); undefined when no
+   * visible service has that URL. Not an API call: it takes nothing from the request budget.
+   */
+  probe(host: string): ProbeAnswer | undefined {
+    const record = this.byUrl.get(host);
+    const now = this.clock.now();
+    if (!record || !isVisible(record, now, this.deletedVisibleMs)) return undefined;
+    const service = this.snapshotOf(record);
+    const faults = this.faults.onProbe({ name: record.name, arn: record.arn });
+    const answer = readinessAt(
+      { status: service.status, runningSince: service.runningSince, warmupSeconds: record.durations.warmup },
+      now,
+      faults,
+      record.flaps,
+    );
+    if (faults.flapping && (answer.httpStatus === 200 || answer.flapped)) record.flaps++;
+    return { ...answer, service, delayMs: faults.delayMs };
+  }
+
   // ---- API operations ----
 
   describeService(region: string, serviceArn: string): ServiceSnapshot {
@@ -300,51 +189,10 @@ export class AppRunnerModel {
   }
 
   listServices(region: string, page: PageRequest = {}): { services: ServiceSnapshot[]; nextToken?: string } {
-    const paging = this.behaviour.listServicesPaging;
-    const token =
-      page.nextToken === undefined ? undefined : decodeToken<ServicesToken>(page.nextToken, 'services');
-    if (token && token.r !== region) {
-      throw memberError(
-        'nextToken',
-        page.nextToken,
-        'Member must be a NextToken returned by a previous call with the same parameters',
-      );
-    }
-    const pageNo = token?.p ?? 1;
-    const after = token?.a ?? -1;
-    const remaining = this.services.filter(
-      (s) => s.region === region && s.seq > after && this.statusOf(s) !== 'DELETED',
-    );
-    if (
-      token?.end ||
-      (paging.emptyPagesEvery && pageNo % paging.emptyPagesEvery === 0 && remaining.length > 0)
-    ) {
-      return {
-        services: [],
-        nextToken: token?.end
-          ? undefined
-          : encodeToken({ k: 'services', r: region, a: after, p: pageNo + 1 }),
-      };
-    }
-    let limit = Math.min(page.maxResults ?? Infinity, paging.pageSize ?? Infinity);
-    if (paging.shortPagesEvery && pageNo % paging.shortPagesEvery === 0) {
-      limit = Math.max(1, Math.floor(Math.min(limit, remaining.length) / 2));
-    }
-    const items = remaining.slice(0, limit);
-    const last = items.at(-1)?.seq ?? after;
-    let nextToken: string | undefined;
-    if (remaining.length > items.length) {
-      nextToken = encodeToken({ k: 'services', r: region, a: last, p: pageNo + 1 } satisfies ServicesToken);
-    } else if (paging.trailingEmptyPage && items.length > 0) {
-      nextToken = encodeToken({
-        k: 'services',
-        r: region,
-        a: last,
-        p: pageNo + 1,
-        end: true,
-      } satisfies ServicesToken);
-    }
-    return { services: items.map((s) => this.snapshotOf(s)), nextToken };
+    const now = this.clock.now();
+    const listable = this.services.filter((s) => s.region === region && statusOf(s, now) !== 'DELETED');
+    const out = pageOfServices(listable, region, this.behaviour.listServicesPaging, page);
+    return { services: out.items.map((s) => this.snapshotOf(s)), nextToken: out.nextToken };
   }
 
   resumeService(region: string, serviceArn: string): { service: ServiceSnapshot; operationId?: string } {
@@ -361,36 +209,9 @@ export class AppRunnerModel {
     page: PageRequest = {},
   ): { operations: OperationSnapshot[]; nextToken?: string } {
     const service = this.lookup(region, serviceArn, 'serviceArn');
-    const token =
-      page.nextToken === undefined ? undefined : decodeToken<OperationsToken>(page.nextToken, 'operations');
-    if (token && token.s !== service.arn) {
-      throw memberError(
-        'nextToken',
-        page.nextToken,
-        'Member must be a NextToken returned by a previous call with the same parameters',
-      );
-    }
-    const before = token?.b ?? service.operations.length;
-    const limit = Math.min(
-      page.maxResults ?? Infinity,
-      this.behaviour.listOperationsPaging.pageSize ?? Infinity,
-    );
     const now = this.clock.now();
-    const newestFirst = service.operations.slice(0, before).reverse();
-    const items = newestFirst.slice(0, limit);
-    const nextBefore = before - items.length;
-    return {
-      operations: items.map((op) => operationSnapshot(op, now)),
-      nextToken:
-        nextBefore > 0
-          ? encodeToken({
-              k: 'operations',
-              s: service.arn,
-              b: nextBefore,
-              p: (token?.p ?? 1) + 1,
-            } satisfies OperationsToken)
-          : undefined,
-    };
+    const out = pageOfOperations(service.operations, service.arn, this.behaviour.listOperationsPaging, page);
+    return { operations: out.items.map((op) => operationSnapshot(op, now)), nextToken: out.nextToken };
   }
 
   listTagsForResource(region: string, resourceArn: string): Array<{ key: string; value: string }> {
@@ -418,7 +239,28 @@ export class AppRunnerModel {
     for (const key of keys) service.tags.delete(key);
   }
 
+  /** With whether any service of the region uses it (HasAssociatedService). */
+  describeAutoScalingConfiguration(
+    region: string,
+    arn: string,
+  ): AutoScalingConfiguration & { hasAssociatedService: boolean } {
+    const config = this.autoScaling.lookup(region, arn);
+    const now = this.clock.now();
+    const hasAssociatedService = this.services.some(
+      (s) => s.region === region && s.config.autoScaling === config.name && statusOf(s, now) !== 'DELETED',
+    );
+    return { ...config, hasAssociatedService };
+  }
+
   // ---- internals ----
+
+  private get deletedVisibleMs(): number {
+    return this.behaviour.deletedVisibleSeconds * 1000;
+  }
+
+  private snapshotOf(record: ServiceRecord): ServiceSnapshot {
+    return snapshotOf(record, this.clock.now(), this.deletedVisibleMs);
+  }
 
   private startPauseOrResume(
     region: string,
@@ -426,7 +268,7 @@ export class AppRunnerModel {
     type: 'PAUSE_SERVICE' | 'RESUME_SERVICE',
   ): { service: ServiceSnapshot; operationId?: string } {
     const service = this.lookup(region, serviceArn, 'serviceArn');
-    const status = this.statusOf(service);
+    const status = statusOf(service, this.clock.now());
     const verb = type === 'RESUME_SERVICE' ? 'resume' : 'pause';
     const from: RestStatus = type === 'RESUME_SERVICE' ? 'PAUSED' : 'RUNNING';
     const to: RestStatus = type === 'RESUME_SERVICE' ? 'RUNNING' : 'PAUSED';
@@ -442,148 +284,100 @@ export class AppRunnerModel {
       );
     }
     const fault = this.faults.onOperation(type, { name: service.name, arn: service.arn });
-    const seconds = type === 'RESUME_SERVICE' ? service.resumeSeconds : service.pauseSeconds;
-    const op = this.startOperation(service, type, this.clock.now(), seconds, fault);
+    const op = this.startOperation(service, type, this.clock.now(), undefined, fault);
     return { service: this.snapshotOf(service), operationId: op.id };
   }
 
+  /** Starts an operation now (or in the past, for in-flight ones); its duration jitters unless given. */
   private startOperation(
     service: ServiceRecord,
     type: OperationType,
     startedAt: number,
-    seconds: number,
+    seconds: number | undefined,
     fault: OperationFault | undefined,
-  ): OperationRecord {
-    const fromStatus = service.restStatus;
-    const toStatus: RestStatus = type === 'PAUSE_SERVICE' ? 'PAUSED' : 'RUNNING';
-    let durationMs: number | undefined = seconds * 1000;
+  ) {
+    let durationMs: number | undefined =
+      seconds !== undefined ? seconds * 1000 : this.jittered(service, type, `op:${service.opCounter}`);
     if (fault?.kind === 'never-ends') durationMs = undefined;
     if (fault?.kind === 'deleted') durationMs = fault.afterSeconds * 1000;
-    const pendingMs = Math.min(this.behaviour.pendingSeconds * 1000, durationMs ?? Infinity);
-    const op: OperationRecord = {
-      id: uuidFrom(`operation:${service.arn}:${service.opCounter++}`),
+    const op = operationRecord({
+      id: nextOperationId(service),
       type,
       targetArn: service.arn,
+      fromStatus: service.restStatus,
       startedAt,
-      pendingUntil: startedAt + pendingMs,
-      endsAt: durationMs === undefined ? undefined : startedAt + durationMs,
+      durationMs,
+      pendingMs: this.behaviour.pendingSeconds * 1000,
       result: fault?.kind === 'fails' || fault?.kind === 'deleted' ? 'FAILED' : 'SUCCEEDED',
       deletesService: fault?.kind === 'deleted',
-      fromStatus,
-      toStatus,
-      settled: false,
       fault: fault?.kind,
-    };
+    });
     service.operations.push(op);
     return op;
   }
 
+  /** An operation's duration in ms: the service's base value, moved by its jitter (keyed, so reproducible). */
+  private jittered(service: { arn: string; durations: ResolvedDurations }, type: OperationType, key: string) {
+    const base = baseSecondsOf(service.durations, type);
+    const { jitter } = service.durations;
+    return jitteredMs(
+      base,
+      jitter,
+      jitter === 0 ? 0.5 : keyedUnit(this.behaviour.seed, `${service.arn}:${key}`),
+    );
+  }
+
   private assertTaggable(service: ServiceRecord): void {
-    if (this.statusOf(service) === 'DELETED') {
+    if (statusOf(service, this.clock.now()) === 'DELETED') {
       throw invalidState(`You can't change the tags of service ${service.name} because it is DELETED.`);
     }
   }
 
-  private draw(range: number | { min: number; max: number } | undefined): number | undefined {
-    if (range === undefined || typeof range === 'number') return range;
-    return range.min + Math.floor(this.random() * (Math.floor(range.max) - Math.ceil(range.min) + 1));
-  }
-
   private resetBucket(): void {
     const rps = this.behaviour.requestsPerSecond;
-    this.bucket = rps ? new TokenBucket(rps, this.clock) : undefined;
+    // Burst = one second's worth, but at least one request (a rate below 1/s still admits one now and then).
+    this.bucket = rps ? new RateLimiter(this.clock, rps, Math.max(1, rps)) : undefined;
   }
 
-  private createService(spec: ServiceSpec): ServiceRecord {
+  private createService(spec: ServiceSpec, path: string, issues: Set<string>): ServiceRecord {
     const region = spec.region ?? this.defaultRegion;
     if (this.services.some((s) => s.region === region && s.name === spec.name)) {
       throw new Error(`A service named ${spec.name} already exists in ${region}`);
     }
-    const id = spec.id ?? serviceIdFor(this.accountId, region, spec.name);
-    const arn = `arn:aws:apprunner:${region}:${this.accountId}:service/${spec.name}/${id}`;
-    const now = this.clock.now();
-    const inFlight = spec.inFlight;
-    let restStatus: RestStatus;
-    if (inFlight) restStatus = inFlight.type === 'RESUME_SERVICE' ? 'PAUSED' : 'RUNNING';
-    else restStatus = (spec.status as RestStatus | undefined) ?? 'PAUSED';
-    const createdAt = spec.createdAt ? Date.parse(spec.createdAt) : this.startedAt - 30 * 24 * 3600 * 1000;
-    const record: ServiceRecord = {
-      seq: this.seq++,
-      name: spec.name,
-      id,
-      arn,
-      region,
+    const made = newService(spec, this.seq++, path, {
       accountId: this.accountId,
-      createdAt,
-      restStatus,
-      restSince: createdAt,
-      deletedAt: restStatus === 'DELETED' ? now : undefined,
-      tags: new Map(Object.entries(spec.tags ?? {})),
-      resumeSeconds: spec.resumeSeconds ?? this.defaults.resumeSeconds,
-      pauseSeconds: spec.pauseSeconds ?? this.defaults.pauseSeconds,
-      deploySeconds: spec.deploySeconds ?? this.defaults.deploySeconds,
-      operations: [],
-      opCounter: 0,
-    };
+      defaultRegion: this.defaultRegion,
+      defaults: this.defaults,
+      startedAt: this.startedAt,
+      now: this.clock.now(),
+      seed: this.behaviour.seed,
+      random: this.random,
+      pendingSeconds: this.behaviour.pendingSeconds,
+    });
+    for (const issue of made.issues) issues.add(issue);
+    const { record } = made;
     this.services.push(record);
-    for (const fault of spec.faults ?? []) this.faults.add(fault, arn);
+    const url = serviceUrlFor(record.id, record.region);
+    if (!this.byUrl.has(url)) this.byUrl.set(url, record);
+    for (const fault of spec.faults ?? []) this.faults.add(fault, record.arn);
+    const inFlight = spec.inFlight;
     if (inFlight) {
-      const seconds =
-        inFlight.durationSeconds ??
-        (inFlight.type === 'RESUME_SERVICE'
-          ? record.resumeSeconds
-          : inFlight.type === 'PAUSE_SERVICE'
-            ? record.pauseSeconds
-            : record.deploySeconds);
       const fault: OperationFault | undefined =
         inFlight.outcome === 'fails'
           ? { kind: 'fails' }
           : inFlight.outcome === 'never-ends'
             ? { kind: 'never-ends' }
             : undefined;
-      this.startOperation(record, inFlight.type, now - (inFlight.elapsedSeconds ?? 0) * 1000, seconds, fault);
+      this.startOperation(record, inFlight.type, made.inFlightStart, inFlight.durationSeconds, fault);
     }
     return record;
   }
 
-  /** Applies every operation that has ended by now to its service. */
-  private settle(service: ServiceRecord): void {
-    const now = this.clock.now();
-    for (const op of service.operations) {
-      if (op.settled || op.endsAt === undefined || now < op.endsAt) continue;
-      op.settled = true;
-      service.restSince = op.endsAt;
-      if (op.deletesService) {
-        service.restStatus = 'DELETED';
-        service.deletedAt = op.endsAt;
-        service.operations.push({
-          id: uuidFrom(`operation:${service.arn}:${service.opCounter++}`),
-          type: 'DELETE_SERVICE',
-          targetArn: service.arn,
-          startedAt: op.endsAt,
-          pendingUntil: op.endsAt,
-          endsAt: op.endsAt,
-          result: 'SUCCEEDED',
-          deletesService: false,
-          fromStatus: op.fromStatus,
-          toStatus: 'DELETED',
-          settled: true,
-        });
-      } else {
-        service.restStatus = op.result === 'SUCCEEDED' ? op.toStatus : op.fromStatus;
-      }
-    }
-  }
-
-  private statusOf(service: ServiceRecord): ServiceStatus {
-    this.settle(service);
-    const last = service.operations.at(-1);
-    return last && !last.settled ? 'OPERATION_IN_PROGRESS' : service.restStatus;
-  }
-
-  private isVisible(service: ServiceRecord): boolean {
-    if (this.statusOf(service) !== 'DELETED') return true;
-    return this.clock.now() < (service.deletedAt ?? 0) + this.behaviour.deletedVisibleSeconds * 1000;
+  /** Removes a service added by a failed addServices call. */
+  private forget(record: ServiceRecord): void {
+    this.services.splice(this.services.indexOf(record), 1);
+    const url = serviceUrlFor(record.id, record.region);
+    if (this.byUrl.get(url) === record) this.byUrl.delete(url);
   }
 
   private find(nameOrArn: string, region?: string): ServiceRecord | undefined {
@@ -615,57 +409,9 @@ export class AppRunnerModel {
       parsed.region === region && parsed.accountId === this.accountId
         ? this.services.find((s) => s.arn === arn)
         : undefined;
-    if (!service || !this.isVisible(service)) {
+    if (!service || !isVisible(service, this.clock.now(), this.deletedVisibleMs)) {
       throw notFound(`Service not found: ${arn}`);
     }
     return service;
   }
-
-  private snapshotOf(service: ServiceRecord): ServiceSnapshot {
-    const now = this.clock.now();
-    const status = this.statusOf(service);
-    const last = service.operations.at(-1);
-    const updatedAt = last && !last.settled ? last.startedAt : service.restSince;
-    return {
-      name: service.name,
-      id: service.id,
-      arn: service.arn,
-      region: service.region,
-      accountId: service.accountId,
-      url: `${service.id.slice(0, 10)}.${service.region}.awsapprunner.com`,
-      status,
-      createdAt: service.createdAt,
-      updatedAt,
-      ...(service.deletedAt !== undefined && status === 'DELETED' ? { deletedAt: service.deletedAt } : {}),
-      tags: Object.fromEntries(service.tags),
-      resumeSeconds: service.resumeSeconds,
-      pauseSeconds: service.pauseSeconds,
-      deploySeconds: service.deploySeconds,
-      visible: this.isVisible(service),
-      operations: service.operations
-        .slice()
-        .reverse()
-        .map((op) => operationSnapshot(op, now)),
-    };
-  }
-}
-
-function operationSnapshot(op: OperationRecord, now: number): OperationSnapshot {
-  const base = {
-    id: op.id,
-    type: op.type,
-    targetArn: op.targetArn,
-    startedAt: op.startedAt,
-    fault: op.fault,
-  };
-  if (op.endsAt !== undefined && now >= op.endsAt) {
-    return { ...base, status: op.result, endedAt: op.endsAt, updatedAt: op.endsAt };
-  }
-  if (now < op.pendingUntil) return { ...base, status: 'PENDING', updatedAt: op.startedAt };
-  return { ...base, status: 'IN_PROGRESS', updatedAt: op.pendingUntil };
-}
-
-function mergeBehaviour(base: ResolvedBehaviour, patch: EmulatorBehaviour): ResolvedBehaviour {
-  const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
-  return { ...base, ...defined } as ResolvedBehaviour;
 }

@@ -1,8 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { AppRunnerApiError } from './errors';
-import type { AppRunnerModel, OperationSnapshot, ServiceSnapshot } from './model';
+import type { AppRunnerModel } from './model';
+import { hostOf } from './readiness';
 import { type ApiOperation, isApiOperation, validateInput } from './validation';
+import { dispatch } from './wire';
+
+/**
+ * The HTTP front end. One server, two kinds of request: App Runner API calls (anything with an
+ * `X-Amz-Target` header: awsJson1_0) and requests to a service's URL, routed by their `Host` header, which
+ * answer with the service's readiness. Only API calls count against the request budget and appear in the
+ * calls log; requests to services go to the probes log.
+ */
 
 /** One request the emulator answered. */
 export interface EmulatorCall {
@@ -19,9 +28,23 @@ export interface EmulatorCall {
   requestId: string;
 }
 
+/** One request to a service's URL (or to a host no service has), answered. */
+export interface EmulatorProbe {
+  /** Clock time (epoch ms) when the request arrived. */
+  at: number;
+  /** The Host header as sent. */
+  host: string;
+  path: string;
+  httpStatus: number;
+  /** The service whose URL it was; absent for an unknown host (421). */
+  service?: string;
+}
+
 export interface ServerHooks {
-  /** Called once per answered request, after the response is written. */
+  /** Called once per answered API request, after the response is written. */
   onCall?: (call: EmulatorCall) => void;
+  /** Called once per answered request to a service's URL. */
+  onProbe?: (probe: EmulatorProbe) => void;
 }
 
 const TARGET_PREFIX = 'AppRunner.';
@@ -34,137 +57,7 @@ export function regionOf(req: IncomingMessage, fallback: string): string {
   return m?.[1] ?? fallback;
 }
 
-const seconds = (ms: number) => ms / 1000;
-
-/** The Service shape: the status-related members from the model, a plausible fixed configuration for the rest. */
-export function toWireService(s: ServiceSnapshot): Record<string, unknown> {
-  return {
-    ServiceName: s.name,
-    ServiceId: s.id,
-    ServiceArn: s.arn,
-    ServiceUrl: s.url,
-    CreatedAt: seconds(s.createdAt),
-    UpdatedAt: seconds(s.updatedAt),
-    ...(s.deletedAt !== undefined ? { DeletedAt: seconds(s.deletedAt) } : {}),
-    Status: s.status,
-    SourceConfiguration: {
-      ImageRepository: {
-        ImageIdentifier: 'public.ecr.aws/aws-containers/hello-app-runner:latest',
-        ImageConfiguration: { Port: '8000' },
-        ImageRepositoryType: 'ECR_PUBLIC',
-      },
-      AutoDeploymentsEnabled: false,
-    },
-    InstanceConfiguration: { Cpu: '1024', Memory: '2048' },
-    HealthCheckConfiguration: {
-      Protocol: 'TCP',
-      Path: '/',
-      Interval: 5,
-      Timeout: 2,
-      HealthyThreshold: 1,
-      UnhealthyThreshold: 5,
-    },
-    AutoScalingConfigurationSummary: {
-      AutoScalingConfigurationArn: `arn:aws:apprunner:${s.region}:${s.accountId}:autoscalingconfiguration/DefaultConfiguration/1/00000000000000000000000000000001`,
-      AutoScalingConfigurationName: 'DefaultConfiguration',
-      AutoScalingConfigurationRevision: 1,
-      Status: 'ACTIVE',
-      CreatedAt: seconds(s.createdAt),
-      HasAssociatedService: true,
-      IsDefault: true,
-    },
-    NetworkConfiguration: {
-      EgressConfiguration: { EgressType: 'DEFAULT' },
-      IngressConfiguration: { IsPubliclyAccessible: true },
-      IpAddressType: 'IPV4',
-    },
-    ObservabilityConfiguration: { ObservabilityEnabled: false },
-  };
-}
-
-function toWireSummary(s: ServiceSnapshot): Record<string, unknown> {
-  return {
-    ServiceName: s.name,
-    ServiceId: s.id,
-    ServiceArn: s.arn,
-    ServiceUrl: s.url,
-    CreatedAt: seconds(s.createdAt),
-    UpdatedAt: seconds(s.updatedAt),
-    Status: s.status,
-  };
-}
-
-function toWireOperation(o: OperationSnapshot): Record<string, unknown> {
-  return {
-    Id: o.id,
-    Type: o.type,
-    Status: o.status,
-    TargetArn: o.targetArn,
-    StartedAt: seconds(o.startedAt),
-    ...(o.endedAt !== undefined ? { EndedAt: seconds(o.endedAt) } : {}),
-    UpdatedAt: seconds(o.updatedAt),
-  };
-}
-
 type Input = Record<string, unknown>;
-const str = (v: unknown) => v as string;
-const optStr = (v: unknown) => v as string | undefined;
-const optNum = (v: unknown) => v as number | undefined;
-
-/** Runs one validated operation against the model; returns the response body. */
-export function dispatch(model: AppRunnerModel, op: ApiOperation, region: string, input: Input): object {
-  switch (op) {
-    case 'DescribeService':
-      return { Service: toWireService(model.describeService(region, str(input.ServiceArn))) };
-    case 'ListServices': {
-      const page = model.listServices(region, {
-        maxResults: optNum(input.MaxResults),
-        nextToken: optStr(input.NextToken),
-      });
-      return {
-        ServiceSummaryList: page.services.map(toWireSummary),
-        ...(page.nextToken ? { NextToken: page.nextToken } : {}),
-      };
-    }
-    case 'PauseService':
-    case 'ResumeService': {
-      const arn = str(input.ServiceArn);
-      const result =
-        op === 'PauseService' ? model.pauseService(region, arn) : model.resumeService(region, arn);
-      return {
-        Service: toWireService(result.service),
-        ...(result.operationId ? { OperationId: result.operationId } : {}),
-      };
-    }
-    case 'ListOperations': {
-      const page = model.listOperations(region, str(input.ServiceArn), {
-        maxResults: optNum(input.MaxResults),
-        nextToken: optStr(input.NextToken),
-      });
-      return {
-        OperationSummaryList: page.operations.map(toWireOperation),
-        ...(page.nextToken ? { NextToken: page.nextToken } : {}),
-      };
-    }
-    case 'ListTagsForResource':
-      return {
-        Tags: model
-          .listTagsForResource(region, str(input.ResourceArn))
-          .map((t) => ({ Key: t.key, Value: t.value })),
-      };
-    case 'TagResource': {
-      const tags = (input.Tags as Array<{ Key: string; Value?: string }>).map((t) => ({
-        key: t.Key,
-        value: t.Value ?? '',
-      }));
-      model.tagResource(region, str(input.ResourceArn), tags);
-      return {};
-    }
-    case 'UntagResource':
-      model.untagResource(region, str(input.ResourceArn), input.TagKeys as string[]);
-      return {};
-  }
-}
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -198,14 +91,14 @@ function errorBody(error: AppRunnerApiError): object {
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/**
- * The awsJson1_0 front end: parses the request, applies the global rate limit and request faults,
- * validates, dispatches to the model and writes the response (or the error, with its name in both the
- * body `__type` and the `x-amzn-ErrorType` header).
- */
+/** Creates the emulator's HTTP server over a model. */
 export function createAppRunnerServer(model: AppRunnerModel, hooks: ServerHooks = {}): Server {
   return createServer((req, res) => {
-    void handle(model, hooks, req, res).catch((error: unknown) => {
+    const isApiCall = req.headers['x-amz-target'] !== undefined;
+    const work = isApiCall
+      ? handleApiCall(model, hooks, req, res)
+      : handleServiceRequest(model, hooks, req, res);
+    void work.catch((error: unknown) => {
       // Anything unexpected is the emulator's bug; answer like AWS would rather than hang the client.
       if (!res.headersSent) {
         const fault = new AppRunnerApiError(
@@ -218,7 +111,17 @@ export function createAppRunnerServer(model: AppRunnerModel, hooks: ServerHooks 
   });
 }
 
-async function handle(model: AppRunnerModel, hooks: ServerHooks, req: IncomingMessage, res: ServerResponse) {
+/**
+ * The awsJson1_0 front end: parses the request, applies the global rate limit and request faults,
+ * validates, dispatches to the model and writes the response (or the error, with its name in both the
+ * body `__type` and the `x-amzn-ErrorType` header).
+ */
+async function handleApiCall(
+  model: AppRunnerModel,
+  hooks: ServerHooks,
+  req: IncomingMessage,
+  res: ServerResponse,
+) {
   const requestId = randomUUID();
   const at = model.clock.now();
   const region = regionOf(req, model.defaultRegion);
@@ -238,10 +141,7 @@ async function handle(model: AppRunnerModel, hooks: ServerHooks, req: IncomingMe
       );
     }
     if (!target.startsWith(TARGET_PREFIX) || !isApiOperation(op)) {
-      throw new AppRunnerApiError(
-        'UnknownOperationException',
-        `Unknown operation: ${target || '(no X-Amz-Target)'}`,
-      );
+      throw new AppRunnerApiError('UnknownOperationException', `Unknown operation: ${target || '(empty)'}`);
     }
     try {
       input = raw.trim() === '' ? {} : JSON.parse(raw);
@@ -249,7 +149,7 @@ async function handle(model: AppRunnerModel, hooks: ServerHooks, req: IncomingMe
       throw new AppRunnerApiError('SerializationException', 'The request body is not valid JSON');
     }
     const record = (typeof input === 'object' && input !== null ? input : {}) as Input;
-    const arn = optStr(record.ServiceArn ?? record.ResourceArn);
+    const arn = record.ServiceArn ?? record.ResourceArn;
     if (!model.admitRequest()) throw new AppRunnerApiError('ThrottlingException', 'Rate exceeded');
     const decision = model.faults.onRequest(op, model.faultTarget(typeof arn === 'string' ? arn : undefined));
     delayMs = decision.delayMs;
@@ -262,7 +162,7 @@ async function handle(model: AppRunnerModel, hooks: ServerHooks, req: IncomingMe
       );
     }
     validateInput(op, input);
-    body = dispatch(model, op, region, input as Input);
+    body = dispatch(model, op as ApiOperation, region, input as Input);
   } catch (caught) {
     if (!(caught instanceof AppRunnerApiError)) throw caught;
     error = caught;
@@ -282,5 +182,50 @@ async function handle(model: AppRunnerModel, hooks: ServerHooks, req: IncomingMe
     ...(error ? { errorType: error.errorType, errorMessage: error.message } : {}),
     input,
     requestId,
+  });
+}
+
+/**
+ * A request to a service's URL (Host = its ServiceUrl, with or without a port): 200 when ready, 503 when
+ * not (with the reason), 421 for a host no service has. Any method and path; the body echoes the path.
+ */
+async function handleServiceRequest(
+  model: AppRunnerModel,
+  hooks: ServerHooks,
+  req: IncomingMessage,
+  res: ServerResponse,
+) {
+  const at = model.clock.now();
+  const hostHeader = req.headers.host ?? '';
+  const path = req.url ?? '/';
+  await readBody(req);
+  const answer = model.probe(hostOf(hostHeader));
+  let status: number;
+  let body: object;
+  if (!answer) {
+    status = 421;
+    body = {
+      message:
+        `No App Runner service has the URL "${hostOf(hostHeader)}". Readiness requests need Host: <ServiceUrl> ` +
+        '(see DescribeService); App Runner API calls need an X-Amz-Target header.',
+    };
+  } else {
+    status = answer.httpStatus;
+    body = { service: answer.service.name, path, ready: status === 200, status: answer.reason };
+    if (answer.delayMs > 0) await delay(answer.delayMs);
+  }
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(payload),
+    ...(status === 503 ? { 'retry-after': '1' } : {}),
+  });
+  res.end(payload);
+  hooks.onProbe?.({
+    at,
+    host: hostHeader,
+    path,
+    httpStatus: status,
+    ...(answer ? { service: answer.service.name } : {}),
   });
 }

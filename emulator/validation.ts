@@ -46,7 +46,7 @@ const struct = (members: Record<string, { shape: Shape; required?: boolean }>): 
   members,
 });
 
-/** The eight operations the emulator serves, with their input shapes. */
+/** The operations the emulator serves, with their input shapes. */
 export const inputShapes = {
   DescribeService: struct({ ServiceArn: { shape: resourceArn, required: true } }),
   ListServices: struct({ NextToken: { shape: nextToken }, MaxResults: { shape: maxResults } }),
@@ -72,6 +72,9 @@ export const inputShapes = {
   UntagResource: struct({
     ResourceArn: { shape: resourceArn, required: true },
     TagKeys: { shape: { kind: 'list', member: tagKey }, required: true },
+  }),
+  DescribeAutoScalingConfiguration: struct({
+    AutoScalingConfigurationArn: { shape: resourceArn, required: true },
   }),
 } satisfies Record<string, Shape>;
 

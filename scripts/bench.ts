@@ -90,7 +90,7 @@ export async function measure(services: number, design: 'design' | 'naive', seed
         namePrefix: 'svc',
         status: 'PAUSED',
         tags: { env: 'bench' },
-        resumeSeconds: { min: 30, max: 300 },
+        durations: { resume: { min: 30, max: 300 } },
       },
     },
   });

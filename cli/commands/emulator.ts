@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import {
   type EmulatorCall,
+  type EmulatorProbe,
   FleetValidationError,
   SAMPLE_FLEET_PATH,
   startEmulator,
@@ -14,12 +15,14 @@ export interface EmulatorCommandOptions {
   fleet?: string;
   /** Do not log each call. */
   quiet?: boolean;
+  /** Keep running when the process that started it goes away (nohup and the like). */
+  keepRunning?: boolean;
 }
 
 export interface EmulatorCommandIo {
   out(line: string): void;
   err(line: string): void;
-  /** Stops the emulator when aborted (besides SIGINT/SIGTERM). */
+  /** Stops the emulator when aborted (besides SIGINT/SIGTERM/SIGHUP and the parent process going away). */
   signal?: AbortSignal;
 }
 
@@ -27,6 +30,9 @@ const consoleIo: EmulatorCommandIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
 };
+
+/** How often the command checks that the process that started it is still there. */
+const PARENT_CHECK_MS = 500;
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -41,8 +47,47 @@ function formatCall(call: EmulatorCall, names: (arn: string) => string | undefin
   return `${time}  ${call.op.padEnd(20)} ${call.region.padEnd(14)} ${target.padEnd(24)} ${outcome}`;
 }
 
+function formatProbe(probe: EmulatorProbe): string {
+  const time = new Date().toISOString().slice(11, 23);
+  const target = `${probe.service ?? probe.host}${probe.path}`;
+  return `${time}  ${'(readiness)'.padEnd(20)} ${''.padEnd(14)} ${target.padEnd(24)} ${probe.httpStatus}`;
+}
+
 /**
- * Runs the emulator in the foreground on the system clock until SIGINT/SIGTERM (or `io.signal`).
+ * Resolves when the emulator should stop: SIGINT, SIGTERM or SIGHUP; `signal` aborted; or the parent
+ * process gone. The last one matters for `npx apprunner-scheduler emulator &` then `kill $!`: the signal
+ * reaches npm, npm's shell dies, and this process is re-parented — without the check it would run on,
+ * orphaned, holding the port. `process.ppid` is read live, so a change means the parent went away.
+ */
+function untilStopped(signal: AbortSignal | undefined, watchParent: boolean): Promise<string> {
+  return new Promise((resolve) => {
+    const parent = process.ppid;
+    const onSignal = (name: NodeJS.Signals) => done(`received ${name}`);
+    const onAbort = () => done('stopped');
+    const timer = watchParent
+      ? setInterval(() => {
+          if (process.ppid !== parent) done(`its parent process (${parent}) went away`);
+        }, PARENT_CHECK_MS)
+      : undefined;
+    // The check alone must never keep the process alive.
+    timer?.unref();
+    // A hang-up is the terminal going away; under nohup (--keep-running) it must not stop us.
+    const signals: NodeJS.Signals[] = watchParent ? ['SIGINT', 'SIGTERM', 'SIGHUP'] : ['SIGINT', 'SIGTERM'];
+    function done(reason: string) {
+      clearInterval(timer);
+      for (const name of signals) process.off(name, onSignal);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(reason);
+    }
+    for (const name of signals) process.once(name, onSignal);
+    if (signal?.aborted) done('stopped');
+    else signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Runs the emulator in the foreground on the system clock until SIGINT/SIGTERM/SIGHUP, `io.signal`, or
+ * its parent process goes away (unless `keepRunning`).
  * Resolves to the exit code: 0 after a clean shutdown, 2 for a bad fleet file or an unusable port.
  */
 export async function runEmulatorCommand(
@@ -59,6 +104,7 @@ export async function runEmulatorCommand(
       onCall: options.quiet
         ? undefined
         : (call) => io.out(formatCall(call, (arn) => emulator?.service(arn)?.name)),
+      onProbe: options.quiet ? undefined : (probe) => io.out(formatProbe(probe)),
     });
   } catch (error) {
     if (error instanceof FleetValidationError) {
@@ -89,22 +135,18 @@ export async function runEmulatorCommand(
     `  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws apprunner list-services --endpoint-url ${emulator.endpoint} --region ${emulator.region}`,
   );
   io.out(`  export AWS_ENDPOINT_URL_APPRUNNER=${emulator.endpoint}   # for the AWS SDK and this CLI`);
+  const example = services.find((s) => s.status === 'RUNNING') ?? services[0];
+  if (example) {
+    io.out(
+      `  curl -H 'Host: ${example.url}' ${emulator.endpoint}/   # ${example.name}'s readiness, by its ServiceUrl`,
+    );
+  }
   io.out('Press Ctrl+C to stop.');
   io.out('');
 
-  await new Promise<void>((resolve) => {
-    const done = () => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      io.signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-    if (io.signal?.aborted) done();
-    else io.signal?.addEventListener('abort', done, { once: true });
-  });
+  const reason = await untilStopped(io.signal, !options.keepRunning);
   await emulator.stop();
+  if (reason !== 'stopped') io.out(`Stopping: ${reason}.`);
   io.out(`Stopped after ${emulator.calls.length} call(s).`);
   return ExitCode.Ok;
 }
@@ -122,8 +164,14 @@ export function register(program: Command): void {
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('-f, --fleet <file>', 'fleet file (YAML or JSON)', undefined)
     .option('-q, --quiet', 'do not log each call')
+    .option(
+      '--keep-running',
+      'keep running when the process that started it exits (by default it stops then, so `npx … &` then `kill $!` stops it)',
+    )
     .addHelpText('after', `\nDefault fleet: ${SAMPLE_FLEET_PATH}`)
     .action(async (opts: EmulatorCommandOptions) => {
+      // Once the terminal or pipe is gone, a last log line must not turn a clean stop into a crash.
+      for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
       process.exitCode = await runEmulatorCommand(opts);
     });
 }

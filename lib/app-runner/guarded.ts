@@ -43,5 +43,6 @@ export function guarded(port: AppRunnerPort, clock: Clock, options: GuardOptions
     listTags: (arn) => run(() => port.listTags(arn)),
     tagResource: (arn, tags) => run(() => port.tagResource(arn, tags)),
     untagResource: (arn, keys) => run(() => port.untagResource(arn, keys)),
+    describeAutoScalingConfiguration: (arn) => run(() => port.describeAutoScalingConfiguration(arn)),
   };
 }

@@ -2,6 +2,7 @@ import type { Clock } from '../runtime/clock';
 import {
   AppRunnerCallError,
   type AppRunnerPort,
+  type AutoScalingInfo,
   type OperationInfo,
   type OperationType,
   type Page,
@@ -81,6 +82,10 @@ export class InMemoryAppRunner implements AppRunnerPort {
   private fault: ((call: MemoryCall) => AppRunnerCallError | undefined) | undefined;
   private latencyMs: ((call: MemoryCall) => number) | undefined;
   private opCounter = 0;
+  /** Auto scaling configurations by name (App Runner's default is always there). */
+  private readonly scaling = new Map<string, { minSize: number; maxSize: number }>([
+    ['DefaultConfiguration', { minSize: 1, maxSize: 25 }],
+  ]);
 
   constructor(
     private readonly clock: Clock,
@@ -188,6 +193,29 @@ export class InMemoryAppRunner implements AppRunnerPort {
     for (const key of keys) service.tags.delete(key);
   }
 
+  async describeAutoScalingConfiguration(arn: string): Promise<AutoScalingInfo> {
+    await this.enter({ operation: 'DescribeAutoScalingConfiguration', arn });
+    const name = /:autoscalingconfiguration\/([^/]+)/.exec(arn)?.[1];
+    if (!name) {
+      throw new AppRunnerCallError(
+        'InvalidRequest',
+        'DescribeAutoScalingConfiguration',
+        'InvalidRequestException',
+        `not an auto scaling configuration ARN: ${arn}`,
+      );
+    }
+    const known = this.scaling.get(name);
+    if (!known) {
+      throw new AppRunnerCallError(
+        'NotFound',
+        'DescribeAutoScalingConfiguration',
+        'ResourceNotFoundException',
+        `Auto scaling configuration not found: ${arn}`,
+      );
+    }
+    return { arn, name, ...known };
+  }
+
   // ---- internals ----
 
   private async enter(call: Omit<MemoryCall, 'at'>): Promise<void> {
@@ -270,6 +298,8 @@ export class InMemoryAppRunner implements AppRunnerPort {
       name: service.name,
       region: service.region,
       status: this.status(service),
+      url: service.url,
+      ...(service.memoryMb !== undefined ? { memoryMb: service.memoryMb } : {}),
     };
   }
 

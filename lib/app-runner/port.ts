@@ -36,6 +36,25 @@ export interface ServiceInfo {
   name: string;
   region: string;
   status: ServiceStatus;
+  /** ServiceUrl: a host name without a scheme (ListServices summaries carry it too). */
+  url?: string;
+  /** Epoch ms of the service's last change (UpdatedAt): when a finished operation ended, as App Runner saw it. */
+  updatedAt?: number;
+  /** The fields below come only with the full Service (DescribeService, Pause/Resume). */
+  healthCheck?: { protocol: 'TCP' | 'HTTP'; path?: string };
+  /** Instance memory in MiB, whichever of App Runner's spellings it came in ("2048" or "2 GB"). */
+  memoryMb?: number;
+  autoScalingConfigurationArn?: string;
+  /** False for a service reachable only from its VPC. */
+  publiclyAccessible?: boolean;
+}
+
+/** The part of an auto scaling configuration the product uses (billing: MinSize instances stay provisioned). */
+export interface AutoScalingInfo {
+  arn: string;
+  name: string;
+  minSize: number;
+  maxSize: number;
 }
 
 export interface OperationInfo {
@@ -98,6 +117,8 @@ export interface AppRunnerPort {
   listTags(arn: string): Promise<Record<string, string>>;
   tagResource(arn: string, tags: Record<string, string>): Promise<void>;
   untagResource(arn: string, keys: string[]): Promise<void>;
+  /** A full or partial (`…/name`, `…/name/revision`) auto scaling configuration ARN. */
+  describeAutoScalingConfiguration(arn: string): Promise<AutoScalingInfo>;
 }
 
 /** Safety bound on pages read in one listing (20 services a page: 200,000 services). */
@@ -164,5 +185,6 @@ export function countingPort(port: AppRunnerPort, count: () => void): AppRunnerP
     listTags: counted((arn: string) => port.listTags(arn)),
     tagResource: counted((arn: string, tags: Record<string, string>) => port.tagResource(arn, tags)),
     untagResource: counted((arn: string, keys: string[]) => port.untagResource(arn, keys)),
+    describeAutoScalingConfiguration: counted((arn: string) => port.describeAutoScalingConfiguration(arn)),
   };
 }

@@ -1,5 +1,6 @@
 import {
   AppRunnerClient,
+  DescribeAutoScalingConfigurationCommand,
   DescribeServiceCommand,
   ListOperationsCommand,
   ListServicesCommand,
@@ -16,6 +17,7 @@ import {
   AppRunnerCallError,
   type AppRunnerErrorKind,
   type AppRunnerPort,
+  type AutoScalingInfo,
   type OperationInfo,
   type OperationStatus,
   type OperationType,
@@ -30,12 +32,12 @@ export interface SdkAdapterOptions {
   maxAttempts?: number;
   /** Abort a call whose response takes longer than this (a per-call abort signal, any SDK version). */
   requestTimeoutMs?: number;
-  /** Send every call here instead of App Runner (the emulator); default: the SDK's own endpoint resolution. */
-  endpoint?: string;
-  /** Credentials to sign with instead of the SDK's chain (the emulator accepts any). */
-  credentials?: { accessKeyId: string; secretAccessKey: string };
   /** Hook to instrument each client once (e.g. X-Ray through Powertools Tracer). */
   instrument?: (client: AppRunnerClient) => AppRunnerClient;
+  /** Endpoint for every region (the emulator); default the SDK's resolution, `AWS_ENDPOINT_URL_APPRUNNER` included. */
+  endpoint?: string;
+  /** Static credentials (the emulator accepts any); default the SDK's credential chain. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 /**
@@ -52,9 +54,9 @@ export class SdkAppRunner implements AppRunnerPort {
     if (!client) {
       client = new AppRunnerClient({
         region,
+        maxAttempts: this.options.maxAttempts ?? 3,
         ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
         ...(this.options.credentials ? { credentials: this.options.credentials } : {}),
-        maxAttempts: this.options.maxAttempts ?? 3,
         requestHandler: {
           requestTimeout: this.options.requestTimeoutMs ?? 5000,
           connectionTimeout: 3000,
@@ -161,6 +163,33 @@ export class SdkAppRunner implements AppRunnerPort {
     );
   }
 
+  async describeAutoScalingConfiguration(arn: string): Promise<AutoScalingInfo> {
+    const operation = 'DescribeAutoScalingConfiguration';
+    const region = /^arn:aws[\w-]*:apprunner:([a-z0-9-]+):/.exec(arn)?.[1];
+    if (!region) {
+      throw new AppRunnerCallError(
+        'InvalidRequest',
+        operation,
+        'InvalidArn',
+        `not an App Runner ARN: ${arn}`,
+      );
+    }
+    const out = await call(operation, () =>
+      this.client(region).send(
+        new DescribeAutoScalingConfigurationCommand({ AutoScalingConfigurationArn: arn }),
+        this.callOptions(),
+      ),
+    );
+    const c = out.AutoScalingConfiguration;
+    return {
+      arn: c?.AutoScalingConfigurationArn ?? arn,
+      name: c?.AutoScalingConfigurationName ?? '',
+      // App Runner always sends both; its own defaults stand in should a response ever lack them.
+      minSize: c?.MinSize ?? 1,
+      maxSize: c?.MaxSize ?? 25,
+    };
+  }
+
   /**
    * Per-call options: an abort signal bounds every call, whatever SDK version runs it (the Lambda
    * runtime's SDK may predate `throwOnRequestTimeout`, and by default a slow response only warns).
@@ -175,13 +204,39 @@ export class SdkAppRunner implements AppRunnerPort {
   }
 }
 
-function toServiceInfo(s: Service | ServiceSummary | undefined, region: string): ServiceInfo {
-  return {
+/** Reads a Service (DescribeService, Pause/Resume) or a ServiceSummary (ListServices, which has only the URL). */
+export function toServiceInfo(s: Service | ServiceSummary | undefined, region: string): ServiceInfo {
+  const info: ServiceInfo = {
     arn: s?.ServiceArn ?? '',
     name: s?.ServiceName ?? '',
     region,
     status: (s?.Status ?? 'OPERATION_IN_PROGRESS') as ServiceStatus,
   };
+  if (s?.ServiceUrl) info.url = s.ServiceUrl;
+  if (s?.UpdatedAt) info.updatedAt = s.UpdatedAt.getTime();
+  if (!s || !('InstanceConfiguration' in s || 'HealthCheckConfiguration' in s)) return info;
+  const full = s as Service;
+  const health = full.HealthCheckConfiguration;
+  if (health?.Protocol === 'TCP' || health?.Protocol === 'HTTP') {
+    info.healthCheck = { protocol: health.Protocol, ...(health.Path ? { path: health.Path } : {}) };
+  }
+  const memoryMb = parseMemoryMb(full.InstanceConfiguration?.Memory);
+  if (memoryMb !== undefined) info.memoryMb = memoryMb;
+  const scaling = full.AutoScalingConfigurationSummary?.AutoScalingConfigurationArn;
+  if (scaling) info.autoScalingConfigurationArn = scaling;
+  const ingress = full.NetworkConfiguration?.IngressConfiguration?.IsPubliclyAccessible;
+  if (typeof ingress === 'boolean') info.publiclyAccessible = ingress;
+  return info;
+}
+
+/** App Runner writes memory as MiB ("2048") or as GB ("2 GB", "0.5 GB"); undefined for anything else. */
+export function parseMemoryMb(memory: string | undefined): number | undefined {
+  const text = memory?.trim() ?? '';
+  if (/^\d+$/.test(text)) return Number(text);
+  const gb = /^(\d+(?:\.\d+)?)\s*GB$/i.exec(text);
+  if (gb) return Math.round(Number(gb[1]) * 1024);
+  const mb = /^(\d+)\s*MB$/i.exec(text);
+  return mb ? Number(mb[1]) : undefined;
 }
 
 async function call<T>(operation: string, fn: () => Promise<T>): Promise<T> {

@@ -35,13 +35,13 @@ const CHECK = 'CheckOperationsLambdaFunction';
 const paused = (name: string, resumeSeconds: number, tags: Record<string, string> = { env: 'staging' }) => ({
   name,
   status: 'PAUSED' as const,
-  resumeSeconds,
+  durations: { resume: resumeSeconds },
   tags,
 });
 const running = (name: string, tags: Record<string, string> = { env: 'staging' }) => ({
   name,
   status: 'RUNNING' as const,
-  pauseSeconds: 2,
+  durations: { pause: 2 },
   tags,
 });
 

@@ -4,7 +4,7 @@ import { type Harness, startHarness, T0 } from './helpers';
 
 // Conformance through the AWS CLI v1 (botocore), which reads the error name only from the body's `__type`
 // and cannot page App Runner lists by itself. Each call costs ~0.5–1 s, so the suite stays small
-// (~18 calls) and independent calls run in parallel.
+// (~20 calls) and independent calls run in parallel.
 
 interface CliResult {
   code: number;
@@ -89,6 +89,10 @@ describe('the AWS CLI v1 against the emulator', () => {
       ServiceName: 'worker',
       Status: 'PAUSED',
       ServiceArn: h.arn('worker'),
+      ServiceUrl: h.emulator.service('worker')?.url,
+      InstanceConfiguration: { Cpu: '1024', Memory: '2048' },
+      HealthCheckConfiguration: { Protocol: 'TCP', Path: '/' },
+      NetworkConfiguration: { IngressConfiguration: { IsPubliclyAccessible: true } },
     });
     expect((json.Service as { UpdatedAt: number }).UpdatedAt).toBeLessThanOrEqual(T0 / 1000);
   });
@@ -198,5 +202,46 @@ describe('the AWS CLI v1 against the emulator', () => {
       '(InternalServiceErrorException) when calling the DescribeService operation',
     );
     expect([254, 255]).toContain(failed.code);
+  });
+
+  it('describes an auto scaling configuration by a partial ARN, and reports an unknown one by name', async () => {
+    // Prepare
+    const arn = 'arn:aws:apprunner:us-east-1:123456789012:autoscalingconfiguration';
+
+    // Act
+    const [found, missing] = await Promise.all([
+      aws([
+        'describe-auto-scaling-configuration',
+        '--auto-scaling-configuration-arn',
+        `${arn}/DefaultConfiguration`,
+      ]),
+      aws([
+        'describe-auto-scaling-configuration',
+        '--auto-scaling-configuration-arn',
+        `${arn}/nothing-here/1`,
+      ]),
+    ]);
+
+    // Assess
+    expect(found.code).toBe(0);
+    expect(found.json.AutoScalingConfiguration).toMatchObject({
+      AutoScalingConfigurationName: 'DefaultConfiguration',
+      AutoScalingConfigurationRevision: 1,
+      MinSize: 1,
+      MaxSize: 25,
+      MaxConcurrency: 100,
+      IsDefault: true,
+      Latest: true,
+    });
+    expect(
+      (found.json.AutoScalingConfiguration as { AutoScalingConfigurationArn: string })
+        .AutoScalingConfigurationArn,
+    ).toMatch(
+      /^arn:aws:apprunner:us-east-1:123456789012:autoscalingconfiguration\/DefaultConfiguration\/1\/[0-9a-f]{32}$/,
+    );
+    expect([254, 255]).toContain(missing.code);
+    expect(missing.stderr).toContain(
+      '(ResourceNotFoundException) when calling the DescribeAutoScalingConfiguration operation',
+    );
   });
 });

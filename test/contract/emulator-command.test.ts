@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { AppRunnerClient, ListServicesCommand } from '@aws-sdk/client-apprunner';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +19,27 @@ function capture() {
 async function waitFor(predicate: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !predicate(); i++) await new Promise((r) => setImmediate(r));
   if (!predicate()) throw new Error('condition never became true');
+}
+
+const BIN = fileURLToPath(new URL('../../bin/apprunner-scheduler.js', import.meta.url));
+
+/** Resolves with everything the stream carried once every process writing to it has closed it. */
+function untilClosed(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  stream.on('data', (chunk: Buffer) => {
+    text += chunk.toString('utf8');
+  });
+  return new Promise((resolve) => stream.on('end', () => resolve(text)));
+}
+
+/** Bounds a wait for another process (it never fails a test for being slow, only for never happening). */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms),
+    ),
+  ]);
 }
 
 describe('apprunner-scheduler emulator', () => {
@@ -64,7 +87,7 @@ describe('apprunner-scheduler emulator', () => {
     expect(err.join('\n')).toContain('services[0].status');
   });
 
-  it('registers the command with --port, --host and --fleet options', () => {
+  it('registers the command with --port, --host, --fleet, --quiet and --keep-running options', () => {
     // Prepare
     const program = new Command();
 
@@ -73,6 +96,81 @@ describe('apprunner-scheduler emulator', () => {
 
     // Assess
     const command = program.commands.find((c) => c.name() === 'emulator');
-    expect(command?.options.map((o) => o.long)).toEqual(['--port', '--host', '--fleet', '--quiet']);
+    expect(command?.options.map((o) => o.long)).toEqual([
+      '--port',
+      '--host',
+      '--fleet',
+      '--quiet',
+      '--keep-running',
+    ]);
+  });
+
+  it('stops cleanly when the process that started it is killed, as npx is by `kill $!`', async () => {
+    // Prepare: a shell stands in for npm: it runs the emulator as its child and does not pass signals on.
+    const script = `"${process.execPath}" "${BIN}" emulator --port 0 --quiet & echo "child $!"; wait $!; echo never`;
+    const shell = spawn('sh', ['-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = untilClosed(shell.stdout);
+    let childPid = 0;
+    const listening = new Promise<string>((resolve) => {
+      shell.stdout.on('data', (chunk: Buffer) => {
+        const text = chunk.toString('utf8');
+        childPid = Number(/child (\d+)/.exec(text)?.[1] ?? childPid);
+        const endpoint = /listening on (\S+)/.exec(text)?.[1];
+        if (endpoint) resolve(endpoint);
+      });
+    });
+    try {
+      const endpoint = await within(listening, 45_000, 'the emulator starting');
+      const before = await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'x-amz-target': 'AppRunner.ListServices' },
+      });
+
+      // Act: the signal reaches the parent only; the emulator is left an orphan.
+      shell.kill('SIGKILL');
+      const text = await within(output, 20_000, 'the emulator exiting');
+
+      // Assess: it noticed, stopped, and nothing answers any more.
+      expect(before.status).toBe(200);
+      expect(text).toMatch(/Stopping: its parent process \(\d+\) went away\./);
+      expect(text).toContain('Stopped after 1 call(s).');
+      expect(text).not.toContain('never');
+      await expect(fetch(endpoint, { method: 'POST' })).rejects.toThrow();
+    } finally {
+      // Never leave an orphan behind, whatever the outcome.
+      if (childPid > 0) {
+        try {
+          process.kill(childPid, 'SIGKILL');
+        } catch {
+          // already gone, as it should be
+        }
+      }
+    }
+  });
+
+  it('stops cleanly on SIGTERM sent to it directly', async () => {
+    // Prepare
+    const child = spawn(process.execPath, [BIN, 'emulator', '--port', '0', '--quiet'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output = untilClosed(child.stdout);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await within(
+      new Promise<void>((resolve) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          if (chunk.toString('utf8').includes('Press Ctrl+C')) resolve();
+        });
+      }),
+      45_000,
+      'the emulator starting',
+    );
+
+    // Act
+    child.kill('SIGTERM');
+    const code = await within(exited, 20_000, 'the emulator exiting');
+
+    // Assess
+    expect(code).toBe(0);
+    expect(await output).toContain('Stopping: received SIGTERM.');
   });
 });

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { AppRunnerClient, type AppRunnerClientConfig } from '@aws-sdk/client-apprunner';
 import { type Emulator, type FleetSpec, startEmulator } from '../../emulator/index';
 import { ManualClock } from '../../lib/runtime/clock';
@@ -9,10 +10,15 @@ export const T0 = Date.UTC(2026, 10, 28, 6, 0, 0);
 export const contractFleet: FleetSpec = {
   accountId: '123456789012',
   region: 'us-east-1',
-  defaults: { resumeSeconds: 60, pauseSeconds: 30 },
+  defaults: { durations: { resume: 60, pause: 30 } },
   services: [
-    { name: 'api-staging', status: 'PAUSED', tags: { env: 'staging', team: 'platform' }, resumeSeconds: 45 },
-    { name: 'web-staging', status: 'RUNNING', tags: { env: 'staging' }, pauseSeconds: 20 },
+    {
+      name: 'api-staging',
+      status: 'PAUSED',
+      tags: { env: 'staging', team: 'platform' },
+      durations: { resume: 45 },
+    },
+    { name: 'web-staging', status: 'RUNNING', tags: { env: 'staging' }, durations: { pause: 20 } },
     { name: 'worker', status: 'PAUSED', tags: { env: 'staging' } },
     { name: 'deploying', inFlight: { type: 'START_DEPLOYMENT', elapsedSeconds: 30, durationSeconds: 90 } },
     { name: 'broken-create', status: 'CREATE_FAILED' },
@@ -60,4 +66,49 @@ export async function caught(fn: () => Promise<unknown>): Promise<Error & Record
     return error as Error & Record<string, unknown>;
   }
   throw new Error('expected the call to fail, but it succeeded');
+}
+
+export interface HostAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/**
+ * One HTTP request to the emulator "as" a service: `Host` set to `host` (Node's fetch would drop it, so
+ * this uses node:http). `timeoutMs` aborts a request that has not been answered by then.
+ */
+export function requestAs(
+  endpoint: string,
+  host: string,
+  path = '/',
+  options: { method?: string; timeoutMs?: number } = {},
+): Promise<HostAnswer> {
+  const url = new URL(endpoint);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, path, method: options.method ?? 'GET', headers: { host } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+            headers: res.headers,
+          }),
+        );
+      },
+    );
+    if (options.timeoutMs !== undefined) {
+      req.setTimeout(options.timeoutMs, () =>
+        req.destroy(new Error(`no answer within ${options.timeoutMs} ms`)),
+      );
+    }
+    req.on('error', reject);
+    req.end();
+  });
 }

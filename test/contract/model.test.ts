@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AppRunnerApiError } from '../../emulator/errors';
-import { TokenBucket } from '../../emulator/faults';
 import { AppRunnerModel, parseServiceArn, serviceIdFor } from '../../emulator/model';
 import { ManualClock } from '../../lib/runtime/clock';
+import { RateLimiter } from '../../lib/runtime/rate-limiter';
 import { T0 } from './helpers';
 
 // The state model without HTTP: everything is a function of the fleet and a ManualClock.
@@ -36,7 +36,9 @@ describe('AppRunnerModel', () => {
 
   it('moves an operation PENDING → IN_PROGRESS → SUCCEEDED purely from the clock', async () => {
     // Prepare
-    const { m, clock } = model({ services: [{ name: 'api-staging', status: 'PAUSED', resumeSeconds: 30 }] });
+    const { m, clock } = model({
+      services: [{ name: 'api-staging', status: 'PAUSED', durations: { resume: 30 } }],
+    });
     const arn = m.snapshot('api-staging')!.arn;
 
     // Act
@@ -81,8 +83,18 @@ describe('AppRunnerModel', () => {
     // Prepare
     const { m, clock } = model({
       services: [
-        { name: 'resumer', status: 'PAUSED', resumeSeconds: 10, faults: [{ type: 'operation-fails' }] },
-        { name: 'pauser', status: 'RUNNING', pauseSeconds: 10, faults: [{ type: 'operation-fails' }] },
+        {
+          name: 'resumer',
+          status: 'PAUSED',
+          durations: { resume: 10 },
+          faults: [{ type: 'operation-fails' }],
+        },
+        {
+          name: 'pauser',
+          status: 'RUNNING',
+          durations: { pause: 10 },
+          faults: [{ type: 'operation-fails' }],
+        },
       ],
     });
 
@@ -100,7 +112,11 @@ describe('AppRunnerModel', () => {
     // Prepare
     const { m, clock } = model({
       services: [
-        { name: 'reports', inFlight: { type: 'RESUME_SERVICE', elapsedSeconds: 15 }, resumeSeconds: 50 },
+        {
+          name: 'reports',
+          inFlight: { type: 'RESUME_SERVICE', elapsedSeconds: 15 },
+          durations: { resume: 50 },
+        },
       ],
     });
 
@@ -153,7 +169,7 @@ describe('AppRunnerModel', () => {
       generate: {
         count: 1000,
         namePrefix: 'svc',
-        resumeSeconds: { min: 30, max: 300 },
+        durations: { resume: { min: 30, max: 300 } },
         regions: ['us-east-1', 'eu-west-1'],
       },
     };
@@ -161,7 +177,7 @@ describe('AppRunnerModel', () => {
     // Act
     const services = model(fleet).m.snapshots();
     const again = model(fleet).m.snapshots();
-    const durations = services.map((s) => s.resumeSeconds);
+    const durations = services.map((s) => s.durations.resume);
 
     // Assess
     expect(services).toHaveLength(1000);
@@ -171,7 +187,7 @@ describe('AppRunnerModel', () => {
     expect(Math.max(...durations)).toBeLessThanOrEqual(300);
     expect(new Set(durations).size).toBeGreaterThan(200);
     expect(durations.every(Number.isInteger)).toBe(true);
-    expect(again.map((s) => s.resumeSeconds)).toEqual(durations);
+    expect(again.map((s) => s.durations.resume)).toEqual(durations);
   });
 
   it('adds services at runtime at the current clock time', async () => {
@@ -193,16 +209,16 @@ describe('AppRunnerModel', () => {
   });
 });
 
-describe('TokenBucket', () => {
+describe('the request budget (the one token bucket, as the emulator uses it)', () => {
   it('allows a burst of one second of requests and refills continuously with the clock', async () => {
     // Prepare
     const clock = new ManualClock(T0);
-    const bucket = new TokenBucket(20, clock);
+    const bucket = new RateLimiter(clock, 20, 20);
 
     // Act
-    const burst = Array.from({ length: 21 }, () => bucket.tryTake());
+    const burst = Array.from({ length: 21 }, () => bucket.tryAcquire());
     await clock.advance(50);
-    const afterOneTwentieth = [bucket.tryTake(), bucket.tryTake()];
+    const afterOneTwentieth = [bucket.tryAcquire(), bucket.tryAcquire()];
 
     // Assess
     expect(burst.filter(Boolean)).toHaveLength(20);

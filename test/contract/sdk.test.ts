@@ -17,6 +17,8 @@ import {
 } from '@aws-sdk/client-apprunner';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FleetSpec, startEmulator } from '../../emulator/index';
+import { AppRunnerCallError, countingPort } from '../../lib/app-runner/port';
+import { parseMemoryMb, SdkAppRunner } from '../../lib/app-runner/sdk';
 import { caught, contractFleet, type Harness, startHarness, T0 } from './helpers';
 
 // Conformance of the emulator through the real @aws-sdk/client-apprunner: shapes, errors, paging,
@@ -184,7 +186,7 @@ describe('ListServices', () => {
 describe('ResumeService and PauseService', () => {
   it('resumes a paused service: PAUSED → OPERATION_IN_PROGRESS → RUNNING, operation PENDING → IN_PROGRESS → SUCCEEDED', async () => {
     // Prepare
-    const arn = h.arn('api-staging'); // resumeSeconds: 45
+    const arn = h.arn('api-staging'); // durations: { resume: 45 }
     const statusAt = async () => {
       const { Service } = await client.send(new DescribeServiceCommand({ ServiceArn: arn }));
       const { OperationSummaryList } = await client.send(new ListOperationsCommand({ ServiceArn: arn }));
@@ -225,7 +227,7 @@ describe('ResumeService and PauseService', () => {
 
   it('pauses a running service over its pause duration', async () => {
     // Prepare
-    const arn = h.arn('web-staging'); // pauseSeconds: 20
+    const arn = h.arn('web-staging'); // durations: { pause: 20 }
 
     // Act
     const paused = await client.send(new PauseServiceCommand({ ServiceArn: arn }));
@@ -822,5 +824,149 @@ describe('Starting', () => {
     // Assess
     expect(emulator.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(emulator.services().length).toBeGreaterThan(5);
+  });
+});
+
+describe('the SDK adapter (SdkAppRunner) on the emulator', () => {
+  const detailed: FleetSpec = {
+    autoScalingConfigurations: [{ name: 'high-availability', minSize: 3, maxSize: 10 }],
+    services: [
+      {
+        name: 'api-staging',
+        status: 'PAUSED',
+        instance: { cpu: '1 vCPU', memory: '2 GB' },
+        healthCheck: { protocol: 'HTTP', path: '/health' },
+        autoScaling: 'high-availability',
+        public: false,
+      },
+      { name: 'web-staging', status: 'RUNNING', instance: { cpu: '1024', memory: '3072' } },
+    ],
+  };
+  const adapter = () =>
+    new SdkAppRunner({
+      endpoint: h.emulator.endpoint,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
+
+  it('reads URL, health check, memory in either spelling, scaling ARN and ingress from the full Service', async () => {
+    // Prepare
+    await useFleet(detailed);
+    const port = adapter();
+
+    // Act
+    const api = await port.describeService(h.arn('api-staging'));
+    const web = await port.describeService(h.arn('web-staging'));
+    const resumed = await port.resumeService(h.arn('api-staging'));
+    const paused = await port.pauseService(h.arn('web-staging'));
+
+    // Assess
+    expect(api).toEqual({
+      arn: h.arn('api-staging'),
+      name: 'api-staging',
+      region: 'us-east-1',
+      status: 'PAUSED',
+      url: h.emulator.service('api-staging')?.url,
+      healthCheck: { protocol: 'HTTP', path: '/health' },
+      memoryMb: 2048,
+      autoScalingConfigurationArn: expect.stringMatching(
+        /^arn:aws:apprunner:us-east-1:123456789012:autoscalingconfiguration\/high-availability\/1\/[0-9a-f]{32}$/,
+      ),
+      publiclyAccessible: false,
+    });
+    expect(web).toMatchObject({ memoryMb: 3072, healthCheck: { protocol: 'TCP', path: '/' } });
+    expect(web.publiclyAccessible).toBe(true);
+    expect(web.autoScalingConfigurationArn).toContain(':autoscalingconfiguration/DefaultConfiguration/1/');
+    expect(resumed.service).toMatchObject({ status: 'OPERATION_IN_PROGRESS', memoryMb: 2048 });
+    expect(paused.service).toMatchObject({ status: 'OPERATION_IN_PROGRESS', memoryMb: 3072 });
+    port.destroy();
+  });
+
+  it('reads only the URL from ListServices summaries, which carry nothing else', async () => {
+    // Prepare
+    await useFleet(detailed);
+    const port = adapter();
+
+    // Act
+    const page = await port.listServicesPage('us-east-1');
+
+    // Assess
+    expect(page.items.map((s) => Object.keys(s).sort())).toEqual([
+      ['arn', 'name', 'region', 'status', 'url'],
+      ['arn', 'name', 'region', 'status', 'url'],
+    ]);
+    expect(page.items[1]?.url).toBe(h.emulator.service('web-staging')?.url);
+    port.destroy();
+  });
+
+  it("describes a service's auto scaling configuration by the ARN DescribeService gave, and DefaultConfiguration's", async () => {
+    // Prepare
+    await useFleet(detailed);
+    const port = adapter();
+    const { autoScalingConfigurationArn: ha } = await port.describeService(h.arn('api-staging'));
+    const { autoScalingConfigurationArn: standard } = await port.describeService(h.arn('web-staging'));
+
+    // Act
+    const haInfo = await port.describeAutoScalingConfiguration(ha ?? '');
+    const standardInfo = await port.describeAutoScalingConfiguration(standard ?? '');
+    const missing = await caught(() =>
+      port.describeAutoScalingConfiguration(
+        'arn:aws:apprunner:us-east-1:123456789012:autoscalingconfiguration/nothing-here',
+      ),
+    );
+    const notAnArn = await caught(() => port.describeAutoScalingConfiguration('high-availability'));
+
+    // Assess
+    expect(haInfo).toEqual({ arn: ha, name: 'high-availability', minSize: 3, maxSize: 10 });
+    expect(standardInfo).toEqual({ arn: standard, name: 'DefaultConfiguration', minSize: 1, maxSize: 25 });
+    expect(missing).toBeInstanceOf(AppRunnerCallError);
+    expect(missing).toMatchObject({ kind: 'NotFound', awsErrorName: 'ResourceNotFoundException' });
+    expect(notAnArn).toMatchObject({ kind: 'InvalidRequest', operation: 'DescribeAutoScalingConfiguration' });
+    port.destroy();
+  });
+
+  it('removes tags with untagResource, and counts it and the scaling read as App Runner requests', async () => {
+    // Prepare
+    const arn = h.arn('api-staging');
+    let requests = 0;
+    const inner = adapter();
+    const port = countingPort(inner, () => {
+      requests++;
+    });
+    const { autoScalingConfigurationArn } = await port.describeService(arn);
+
+    // Act
+    await port.untagResource(arn, ['env', 'no-such-key']);
+    await port.describeAutoScalingConfiguration(autoScalingConfigurationArn ?? '');
+    const tags = await port.listTags(arn);
+
+    // Assess
+    expect(tags).toEqual({ team: 'platform' });
+    expect(requests).toBe(4);
+    expect(h.emulator.calls.map((c) => c.op)).toEqual([
+      'DescribeService',
+      'UntagResource',
+      'DescribeAutoScalingConfiguration',
+      'ListTagsForResource',
+    ]);
+    inner.destroy();
+  });
+});
+
+describe('parseMemoryMb', () => {
+  it.each([
+    ['2048', 2048],
+    ['2 GB', 2048],
+    ['0.5 GB', 512],
+    ['12 GB', 12288],
+    ['512 MB', 512],
+    ['lots', undefined],
+    [undefined, undefined],
+  ])('reads %s as %s MiB', (memory, mb) => {
+    // Act
+    const parsed = parseMemoryMb(memory);
+
+    // Assess
+    expect(parsed).toBe(mb);
   });
 });

@@ -235,7 +235,7 @@ describe('what the functions log at INFO', () => {
     const emulator = await startEmulator({
       clock,
       fleet: {
-        defaults: { resumeSeconds: 30 },
+        defaults: { durations: { resume: 30 } },
         services: names.map((name, i) => ({
           name,
           status: i === 1 ? ('RUNNING' as const) : ('PAUSED' as const),

@@ -4,7 +4,7 @@ import { expectedMetrics, lineOf, outcomes, runRow, summaryMetrics, type World }
 
 const STAGING = ['api-staging', 'web-staging', 'worker-staging'];
 const fleet = {
-  defaults: { resumeSeconds: 45, pauseSeconds: 30 },
+  defaults: { durations: { resume: 45, pause: 30 } },
   services: [
     ...STAGING.map((name) => ({ name, status: 'PAUSED' as const, tags: { env: 'staging' } })),
     { name: 'billing-prod', status: 'PAUSED' as const, tags: { env: 'prod' } },

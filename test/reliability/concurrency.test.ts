@@ -5,7 +5,7 @@ import { lineOf, outcomes, startWorld, T0, when } from './harness';
 
 const NAMES = ['api-staging', 'web-staging', 'worker-staging'];
 const staging = {
-  defaults: { resumeSeconds: 45, pauseSeconds: 30 },
+  defaults: { durations: { resume: 45, pause: 30 } },
   services: NAMES.map((name) => ({ name, status: 'PAUSED' as const, tags: { env: 'staging' } })),
 };
 const morning = {

@@ -5,7 +5,7 @@ import { arnOf, expectedMetrics, lineOf, outcomes, runRow, summaryMetrics } from
 
 const NAMES = ['api-staging', 'web-staging', 'worker-staging'];
 const fleet = {
-  defaults: { resumeSeconds: 45, pauseSeconds: 30 },
+  defaults: { durations: { resume: 45, pause: 30 } },
   services: NAMES.map((name) => ({ name, status: 'PAUSED' as const })),
 };
 const wake = {

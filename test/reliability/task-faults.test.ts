@@ -14,7 +14,7 @@ import {
 
 const NAMES = ['api-staging', 'web-staging', 'worker-staging'];
 const fleet = {
-  defaults: { resumeSeconds: 45, pauseSeconds: 30 },
+  defaults: { durations: { resume: 45, pause: 30 } },
   services: NAMES.map((name) => ({ name, status: 'PAUSED' as const })),
 };
 const wake = {
@@ -181,7 +181,7 @@ describe('Lambda task crashes and time-outs', () => {
 
   it('records the services of a batch whose Check keeps crashing as SUCCEEDED when App Runner finished them: no false alarm', async () => {
     // Prepare: 10 s resumes; the first Check (20 s in) crashes for good, when every resume has ended.
-    const quick = { ...fleet, defaults: { resumeSeconds: 10, pauseSeconds: 10 } };
+    const quick = { ...fleet, defaults: { durations: { resume: 10, pause: 10 } } };
     const taskFault = (state: string, _n: number, phase: string) =>
       state === CHECK && phase === 'before' ? taskError('Sandbox.Timedout', 'timed out') : undefined;
 

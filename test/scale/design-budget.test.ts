@@ -69,7 +69,7 @@ describe('a 1,000-service resume under a 20 requests/s App Runner limit', () => 
           namePrefix: 'svc',
           status: 'PAUSED',
           tags: { env: 'scale' },
-          resumeSeconds: { min: 30, max: 300 },
+          durations: { resume: { min: 30, max: 300 } },
         },
       },
     });

@@ -5,9 +5,9 @@ import { arnOf, runScenario, summaryMetrics, T0 } from './harness';
 
 const three = (resumeSeconds = 60) => ({
   services: [
-    { name: 'api-staging', status: 'PAUSED' as const, resumeSeconds },
-    { name: 'web-staging', status: 'PAUSED' as const, resumeSeconds },
-    { name: 'worker-staging', status: 'PAUSED' as const, resumeSeconds },
+    { name: 'api-staging', status: 'PAUSED' as const, durations: { resume: resumeSeconds } },
+    { name: 'web-staging', status: 'PAUSED' as const, durations: { resume: resumeSeconds } },
+    { name: 'worker-staging', status: 'PAUSED' as const, durations: { resume: resumeSeconds } },
   ],
 });
 const resumeAll = {

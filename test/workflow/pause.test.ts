@@ -12,8 +12,7 @@ describe('pause workflow', () => {
       services: [
         {
           name: 'api-staging',
-          pauseSeconds: 20,
-          deploySeconds: 120,
+          durations: { pause: 20, deploy: 120 },
           inFlight: { type: 'START_DEPLOYMENT' as const, elapsedSeconds: 30 },
         },
       ],
@@ -53,7 +52,12 @@ describe('pause workflow', () => {
     const fleet = {
       services: [
         { name: 'demo-app', status: 'RUNNING' as const, tags: { [LEASE_TAG]: future } },
-        { name: 'old-demo', status: 'RUNNING' as const, pauseSeconds: 20, tags: { [LEASE_TAG]: past } },
+        {
+          name: 'old-demo',
+          status: 'RUNNING' as const,
+          durations: { pause: 20 },
+          tags: { [LEASE_TAG]: past },
+        },
       ],
     };
     const input = {
@@ -88,7 +92,7 @@ describe('pause workflow', () => {
         {
           name: 'demo-app',
           status: 'RUNNING' as const,
-          pauseSeconds: 20,
+          durations: { pause: 20 },
           tags: {
             [LEASE_TAG]: future,
             [LEASE_BY_TAG]: 'user:bob',
@@ -181,7 +185,7 @@ describe('pause workflow', () => {
         {
           name: 'legacy-billing',
           status: 'RUNNING' as const,
-          pauseSeconds: 20,
+          durations: { pause: 20 },
           tags: { [OPT_OUT_TAG]: 'true' },
         },
       ],
@@ -212,7 +216,7 @@ describe('pause workflow', () => {
     const fleet = {
       services: [
         { name: 'api-staging', status: 'PAUSED' as const },
-        { name: 'web-staging', status: 'RUNNING' as const, pauseSeconds: 10 },
+        { name: 'web-staging', status: 'RUNNING' as const, durations: { pause: 10 } },
       ],
     };
     const input = { action: 'pause', targets: { serviceNames: ['api-staging', 'web-staging'] } };

@@ -7,9 +7,9 @@ describe('resume workflow', () => {
     // Prepare
     const fleet = {
       services: [
-        { name: 'api-staging', status: 'PAUSED' as const, resumeSeconds: 45 },
-        { name: 'web-staging', status: 'PAUSED' as const, resumeSeconds: 75 },
-        { name: 'worker-staging', status: 'PAUSED' as const, resumeSeconds: 90 },
+        { name: 'api-staging', status: 'PAUSED' as const, durations: { resume: 45 } },
+        { name: 'web-staging', status: 'PAUSED' as const, durations: { resume: 75 } },
+        { name: 'worker-staging', status: 'PAUSED' as const, durations: { resume: 90 } },
       ],
     };
     const input = {
@@ -42,8 +42,8 @@ describe('resume workflow', () => {
         toStatus: 'RUNNING',
       });
       expect(line.reason).toBeUndefined();
-      expect(line.durationSeconds).toBeGreaterThanOrEqual(service.resumeSeconds);
-      expect(line.durationSeconds).toBeLessThanOrEqual(service.resumeSeconds + 5);
+      expect(line.durationSeconds).toBeGreaterThanOrEqual(service.durations.resume);
+      expect(line.durationSeconds).toBeLessThanOrEqual(service.durations.resume + 5);
       const detectedAfterMs = Date.parse(line.finishedAt!) - operation.endedAt!;
       expect(detectedAfterMs).toBeGreaterThanOrEqual(0);
       expect(detectedAfterMs).toBeLessThanOrEqual(5_000);
@@ -70,7 +70,7 @@ describe('resume workflow', () => {
     const fleet = {
       services: [
         { name: 'api-staging', status: 'RUNNING' as const },
-        { name: 'web-staging', status: 'PAUSED' as const, resumeSeconds: 30 },
+        { name: 'web-staging', status: 'PAUSED' as const, durations: { resume: 30 } },
       ],
     };
     const input = { action: 'resume', targets: { serviceNames: ['api-staging', 'web-staging'] } };
@@ -99,7 +99,7 @@ describe('resume workflow', () => {
       services: [
         {
           name: 'reports',
-          resumeSeconds: 60,
+          durations: { resume: 60 },
           inFlight: { type: 'RESUME_SERVICE' as const, elapsedSeconds: 10 },
         },
       ],
@@ -136,7 +136,7 @@ describe('resume workflow', () => {
       services: [
         {
           name: 'api-staging',
-          deploySeconds: 90,
+          durations: { deploy: 90 },
           inFlight: { type: 'UPDATE_SERVICE' as const, elapsedSeconds: 30 },
         },
       ],
@@ -162,7 +162,7 @@ describe('resume workflow', () => {
     const until = new Date(T0 + 4 * 3600_000).toISOString();
     const fleet = {
       services: [
-        { name: 'api-staging', status: 'PAUSED' as const, resumeSeconds: 40 },
+        { name: 'api-staging', status: 'PAUSED' as const, durations: { resume: 40 } },
         { name: 'web-staging', status: 'RUNNING' as const },
       ],
     };
@@ -205,7 +205,9 @@ describe('resume workflow', () => {
 
   it('turns keepAwakeFor into a lease that ends that long after the run started', async () => {
     // Prepare: a schedule's recurring "keep awake for 10 hours"
-    const fleet = { services: [{ name: 'api-staging', status: 'PAUSED' as const, resumeSeconds: 40 }] };
+    const fleet = {
+      services: [{ name: 'api-staging', status: 'PAUSED' as const, durations: { resume: 40 } }],
+    };
     const input = {
       action: 'resume',
       targets: { serviceNames: ['api-staging'] },
@@ -231,7 +233,7 @@ describe('resume workflow', () => {
       services: [
         {
           name: 'legacy-billing',
-          pauseSeconds: 30,
+          durations: { pause: 30 },
           tags: { [OPT_OUT_TAG]: 'true' },
           inFlight: { type: 'PAUSE_SERVICE' as const, elapsedSeconds: 5 },
         },

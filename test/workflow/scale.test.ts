@@ -26,7 +26,7 @@ describe('a large mixed fleet', () => {
     // Prepare
     const fleet: FleetSpec = {
       generate: [
-        { count: 40, namePrefix: 'paused', status: 'PAUSED', resumeSeconds: { min: 30, max: 120 } },
+        { count: 40, namePrefix: 'paused', status: 'PAUSED', durations: { resume: { min: 30, max: 120 } } },
         { count: 4, namePrefix: 'running', status: 'RUNNING' },
       ],
       services: [
@@ -36,7 +36,7 @@ describe('a large mixed fleet', () => {
         { name: 'resuming-1', inFlight: { type: 'RESUME_SERVICE', elapsedSeconds: 20 } },
         {
           name: 'deploying-1',
-          deploySeconds: 100,
+          durations: { deploy: 100 },
           inFlight: { type: 'START_DEPLOYMENT', elapsedSeconds: 10 },
         },
         { name: 'failing-1', status: 'PAUSED', faults: [{ type: 'operation-fails' }] },

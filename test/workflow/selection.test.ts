@@ -18,7 +18,7 @@ describe('target selection and dry runs', () => {
         ...staging.map((name) => ({
           name,
           status: 'RUNNING' as const,
-          pauseSeconds: 20,
+          durations: { pause: 20 },
           tags: { env: 'staging', team: 'platform' },
         })),
         { name: 'data-staging', status: 'RUNNING' as const, tags: { env: 'staging', team: 'data' } },
@@ -56,7 +56,12 @@ describe('target selection and dry runs', () => {
     // Prepare
     const fleet = {
       services: [
-        { name: 'api-staging', status: 'PAUSED' as const, resumeSeconds: 30, tags: { env: 'staging' } },
+        {
+          name: 'api-staging',
+          status: 'PAUSED' as const,
+          durations: { resume: 30 },
+          tags: { env: 'staging' },
+        },
       ],
     };
 
