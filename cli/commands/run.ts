@@ -198,11 +198,11 @@ async function runCommand(opts: RunOptions): Promise<number> {
     for (const line of empty.err) process.stderr.write(`${line}\n`);
     if (result.status === 'SUCCEEDED') return empty.exitCode;
     if (result.error?.name === 'AppRunnerScheduler.InvalidInput') {
-      process.stderr.write(`error: invalid input: ${result.error.cause}\n`);
+      process.stderr.write(`error: invalid input: ${result.error.message}\n`);
       return ExitCode.Usage;
     }
     if (!result.report)
-      process.stderr.write(`error: the execution failed: ${result.error?.name}: ${result.error?.cause}\n`);
+      process.stderr.write(`error: the execution failed: ${result.error?.name}: ${result.error?.message}\n`);
     return ExitCode.ServicesFailed;
   } catch (error) {
     if ((error as Error).name === 'FleetValidationError') {

@@ -36,6 +36,7 @@ export function renderReport(report: ExecutionReport): string {
     s.reason ?? '',
     s.fromStatus && s.toStatus ? `${s.fromStatus} → ${s.toStatus}` : (s.toStatus ?? ''),
     s.durationSeconds !== undefined ? `${s.durationSeconds}s` : '',
+    readyText(s),
     s.polls !== undefined ? String(s.polls) : '',
     detail(s),
   ]);
@@ -46,7 +47,10 @@ export function renderReport(report: ExecutionReport): string {
   if (report.skippedRun)
     lines.push(`Run skipped: ${skippedRunText(report.skippedRun)}. No App Runner call was made.`, '');
   if (rows.length > 0)
-    lines.push(table(['SERVICE', 'OUTCOME', 'REASON', 'STATUS', 'TOOK', 'POLLS', 'DETAILS'], rows), '');
+    lines.push(
+      table(['SERVICE', 'OUTCOME', 'REASON', 'STATUS', 'TOOK', 'READY', 'POLLS', 'DETAILS'], rows),
+      '',
+    );
   lines.push(foot);
   for (const warning of report.warnings ?? []) lines.push(`warning: ${warning}`);
   if (report.truncated) {
@@ -59,6 +63,24 @@ export function renderReport(report: ExecutionReport): string {
     );
   }
   return lines.join('\n');
+}
+
+/**
+ * The READY column: `+8s` (ready that long after RUNNING), `-` when readiness was not probed, and the ready-by
+ * verdict when the run had one (`+8s, 95s early` / `+8s, 40s late`).
+ */
+function readyText(s: ServiceResult): string {
+  const ready =
+    s.readySeconds !== undefined
+      ? `+${s.readySeconds}s`
+      : s.readyCheckSkipped !== undefined
+        ? 'not probed'
+        : '';
+  if (!s.readyBy || !ready) return ready;
+  if (s.missedBySeconds) return `${ready}, ${s.missedBySeconds}s late`;
+  const at = s.readyAt ?? s.runningAt;
+  const early = at ? Math.round((Date.parse(s.readyBy) - Date.parse(at)) / 1000) : undefined;
+  return early !== undefined ? `${ready}, ${early}s early` : ready;
 }
 
 /** One line for a whole-run skip: `FROZEN by user:alice until 2026-11-28 08:00Z: release freeze`. */

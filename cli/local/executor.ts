@@ -12,16 +12,17 @@ import type { FreezeStore } from '../../lib/freeze/freeze';
 import { type Clock, ManualClock, VirtualClock } from '../../lib/runtime/clock';
 import { loadConfigWith } from '../../lib/runtime/config';
 import { logger, metrics, tracer } from '../../lib/runtime/powertools';
-import type { Runtime } from '../../lib/runtime/runtime';
+import { httpProbe, type Runtime } from '../../lib/runtime/runtime';
 import type { BatchState, TrackedService } from '../../lib/workflow/batch';
 import { decodeStepPayload } from '../../lib/workflow/wire';
 import { type Captured, startCapture, stopCapture } from './capture';
 import { type FunctionId, type LoadedDefinition, loadDefinition, statesOfType } from './definition';
+import { asLambdaError } from './lambda-failures';
 
 /** Something that happened to a service during a local run, for live progress. */
 export interface ProgressEvent {
   at: number;
-  kind: 'planned' | 'started' | 'joined' | 'waiting' | 'polled' | 'finished';
+  kind: 'planned' | 'scheduled' | 'started' | 'joined' | 'waiting' | 'polled' | 'running' | 'finished';
   service: string;
   detail: string;
 }
@@ -78,7 +79,11 @@ export interface LocalRunResult {
   status: 'SUCCEEDED' | 'FAILED';
   /** The report (on success, and on ServicesFailed where the report is the cause). */
   report?: ExecutionReport;
-  error?: { name: string; cause: string };
+  /**
+   * How the execution failed: Step Functions' error and cause (for a function's error, the Lambda error's
+   * JSON), and the message a person reads (the error message inside that JSON, else the cause).
+   */
+  error?: { name: string; cause: string; message: string };
   alerts: AlertMessage[];
   captured: Captured;
   invocations: Record<FunctionId, InvocationStats>;
@@ -123,7 +128,12 @@ export async function runLocalExecution(
   options: LocalRunOptions = {},
 ): Promise<LocalRunResult> {
   const clock = options.clock ?? new ManualClock();
-  const env = { ...LOCAL_ENV, ...options.env };
+  // The emulator answers readiness probes by Host too: send them there unless told otherwise.
+  const env = {
+    ...LOCAL_ENV,
+    ...(options.appRunnerEndpoint ? { READY_CHECK_ENDPOINT_URL: options.appRunnerEndpoint } : {}),
+    ...options.env,
+  };
   const config = loadConfigWith(env);
   const recorder = new RecordingAlerts();
   const alerts = options.alerts ?? recorder;
@@ -144,6 +154,7 @@ export async function runLocalExecution(
     appRunner,
     alerts,
     ...(options.freeze ? { freeze: options.freeze } : {}),
+    probe: httpProbe(config),
     logger,
     metrics,
     tracer,
@@ -154,12 +165,11 @@ export async function runLocalExecution(
     CheckOperationsLambdaFunction: createOperations('check', runtime) as never,
     ReportLambdaFunction: createReport(runtime) as never,
   };
-  // A copy: the run adapts its definition for the engine (see detachIntrinsicFailPaths).
+  // A copy: the engine is given the definition to run, never the caller's object.
   const { definition, tasks } = options.definition
     ? structuredClone(options.definition)
     : loadDefinition(undefined, config.AWS_REGION);
   const { waits, retrying } = statesOfType(definition);
-  const intrinsicFails = detachIntrinsicFailPaths(definition);
   const virtual = clock instanceof VirtualClock ? clock : undefined;
 
   const name =
@@ -208,6 +218,9 @@ export async function runLocalExecution(
     let out: unknown;
     try {
       out = virtual ? await virtual.run(run) : await run();
+    } catch (error) {
+      // As Lambda hands a function's error to Step Functions: the Cause is the error's JSON.
+      throw asLambdaError(error);
     } finally {
       // A failed invocation is an invocation too (and billed).
       stats.count++;
@@ -218,8 +231,9 @@ export async function runLocalExecution(
     if (batch) {
       reportBatchProgress(asBatch(event), batch, clock, emit, started);
       if (!batch.allDone) waitDelays.push(batch.nextDelaySeconds);
-      if (virtual && !batch.allDone)
-        waitTimers.set(batch.batchId, virtual.timer(batch.nextDelaySeconds * 1000));
+      // The Wait state waits until the batch's nextCheckAt (TimestampPath), counted from now.
+      const waitMs = batch.nextCheckAt ? Math.max(0, Date.parse(batch.nextCheckAt) - clock.now()) : 0;
+      if (virtual && !batch.allDone) waitTimers.set(batch.batchId, virtual.timer(waitMs));
     }
     if (id === 'PlanLambdaFunction') reportPlan(out, clock, emit);
     collectResults(out);
@@ -236,10 +250,17 @@ export async function runLocalExecution(
     const n = (taskInvocations.get(state) ?? 0) + 1;
     taskInvocations.set(state, n);
     const before = options.taskFault?.(state, n, 'before');
-    if (before) throw before;
-    const out = await invoke(id, event);
+    if (before) throw asLambdaError(before);
+    let out: unknown;
+    try {
+      out = await invoke(id, event);
+    } catch (error) {
+      // The function did its work and failed as it ends (Report's verdict); a crash now replaces that.
+      const after = options.taskFault?.(state, n, 'after');
+      throw after ? asLambdaError(after) : error;
+    }
     const after = options.taskFault?.(state, n, 'after');
-    if (after) throw after;
+    if (after) throw asLambdaError(after);
     return out;
   };
   const taskResourceLocalHandlers = Object.fromEntries(
@@ -255,9 +276,8 @@ export async function runLocalExecution(
   const startedAt = clock.now();
   let transitions = 0;
   let historyEvents = 2; // ExecutionStarted + the final execution event
-  let failure: { name: string; cause: string } | undefined;
+  let failure: { name: string; cause: string; message: string } | undefined;
   let output: unknown;
-  let failState: { name: string; input: unknown } | undefined;
   try {
     const execution = machine.run(input as never, {
       overrides: {
@@ -283,25 +303,19 @@ export async function runLocalExecution(
         const counted = countEvent(event);
         transitions += counted.transitions;
         historyEvents += counted.history;
-        if (event.type === 'StateEntered' && event.state?.type === 'Fail') {
-          failState = { name: String(event.state.name), input: event.state.input };
-        }
         if (event.type === 'ExecutionFailed') {
-          failure = {
-            name: String(event.Error),
-            cause: causeText(event.Cause),
-          };
+          const cause = causeText(event.Cause);
+          failure = { name: String(event.Error), cause, message: lambdaErrorMessage(cause) };
         }
       }
     })();
     try {
       output = await execution.result;
     } catch (error) {
-      failure ??= { name: (error as Error).name, cause: (error as Error).message };
+      const cause = (error as Error).message;
+      failure ??= { name: (error as Error).name, cause, message: lambdaErrorMessage(cause) };
     }
     await counting;
-    const paths = failState && intrinsicFails.get(failState.name);
-    if (failure && failState && paths) failure = await resolveFailPaths(failure, paths, failState.input);
   } finally {
     stopCapture(captured);
     appRunner.destroy();
@@ -338,60 +352,14 @@ export async function runLocalExecution(
   };
 }
 
-type FailPaths = { ErrorPath?: string; CausePath?: string };
-
-/**
- * Step Functions accepts intrinsic functions in a Fail state's ErrorPath/CausePath (e.g.
- * `States.JsonToString($)`); aws-local-stepfunctions only takes plain paths there and fails the run with
- * States.Runtime. Takes such paths off the (top-level) Fail states, to be evaluated by
- * {@link resolveFailPaths} once the state is reached.
- */
-function detachIntrinsicFailPaths(definition: Record<string, unknown>): Map<string, FailPaths> {
-  const detached = new Map<string, FailPaths>();
-  for (const [name, state] of Object.entries(definition.States as Record<string, Record<string, unknown>>)) {
-    if (state.Type !== 'Fail') continue;
-    const paths: FailPaths = {};
-    for (const key of ['ErrorPath', 'CausePath'] as const) {
-      const value = state[key];
-      if (typeof value === 'string' && value.startsWith('States.')) {
-        paths[key] = value;
-        delete state[key];
-      }
-    }
-    if (Object.keys(paths).length > 0) detached.set(name, paths);
+/** The message of a Lambda error's JSON cause (`errorMessage`); the cause itself when it is not one. */
+function lambdaErrorMessage(cause: string): string {
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    return typeof parsed.errorMessage === 'string' ? parsed.errorMessage : cause;
+  } catch {
+    return cause;
   }
-  return detached;
-}
-
-/** Evaluates detached Fail paths on the Fail state's input, as Step Functions would. */
-async function resolveFailPaths(
-  failure: { name: string; cause: string },
-  paths: FailPaths,
-  input: unknown,
-): Promise<{ name: string; cause: string }> {
-  const error = paths.ErrorPath ? await evaluateIntrinsic(paths.ErrorPath, input) : undefined;
-  const cause = paths.CausePath ? await evaluateIntrinsic(paths.CausePath, input) : undefined;
-  return {
-    name: typeof error === 'string' ? error : failure.name,
-    cause: typeof cause === 'string' ? cause : failure.cause,
-  };
-}
-
-/**
- * Evaluates an intrinsic function with the engine (in a one-state Pass machine). The engine strips every
- * backslash from intrinsic string results, which breaks `States.JsonToString` on any text holding a quote,
- * so that one is done here over the engine's path lookup.
- */
-async function evaluateIntrinsic(expression: string, input: unknown): Promise<unknown> {
-  const jsonToString = /^States\.JsonToString\(\s*(\$[^()]*?)\s*\)$/.exec(expression);
-  const evaluator = new StateMachine({
-    StartAt: 'Evaluate',
-    States: {
-      Evaluate: { Type: 'Pass', Parameters: { 'value.$': jsonToString?.[1] ?? expression }, End: true },
-    },
-  } as never);
-  const out = (await evaluator.run(input as never).result) as { value?: unknown };
-  return jsonToString ? JSON.stringify(out.value) : out.value;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -518,16 +486,44 @@ function reportBatchProgress(
         detail: `waiting for ${svc.waitingFor ?? 'another operation'}`,
       });
     }
+    if (svc.notBefore !== undefined && old?.notBefore === undefined && svc.phase === 'PENDING') {
+      const readyBy = after.run.readyBy ? ` to be ready by ${after.run.readyBy}` : '';
+      push({
+        at,
+        kind: 'scheduled',
+        service: svc.name,
+        detail: `starts at ${new Date(svc.notBefore).toISOString()}${readyBy}`,
+      });
+    }
     if (svc.phase !== 'DONE' && svc.polls > (old?.polls ?? 0)) {
       push({ at, kind: 'polled', service: svc.name, detail: `${svc.polls} polls, status ${svc.status}` });
     }
+    if (svc.runningAt !== undefined && old?.runningAt === undefined && svc.phase === 'PROBING') {
+      const took =
+        svc.operationStartedAt !== undefined
+          ? ` after ${Math.round((svc.runningAt - svc.operationStartedAt) / 1000)}s`
+          : '';
+      push({
+        at: svc.runningAt,
+        kind: 'running',
+        service: svc.name,
+        detail: `RUNNING${took}; probing https://${svc.url ?? '?'}${svc.readyPath ?? '/'}`,
+      });
+    }
     if (svc.result && !old?.result) {
       const r = svc.result;
+      const ready =
+        r.readySeconds !== undefined
+          ? `, ready ${r.readySeconds}s later`
+          : r.readyCheckSkipped
+            ? ` (readiness not probed: ${r.readyCheckSkipped})`
+            : '';
+      const missed = r.missedBySeconds ? `, ${r.missedBySeconds}s after ready-by` : '';
       push({
         at: r.finishedAt ? Date.parse(r.finishedAt) : at,
         kind: 'finished',
         service: svc.name,
-        detail: `${r.outcome}${r.reason ? ` ${r.reason}` : ''}${r.durationSeconds !== undefined ? ` after ${r.durationSeconds}s` : ''}`,
+        detail: `${r.outcome}${r.reason ? ` ${r.reason}` : ''}${r.durationSeconds !== undefined ? ` after ${r.durationSeconds}s` : ''}${ready}${missed}`,
       });
     }
   }

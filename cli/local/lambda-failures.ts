@@ -24,3 +24,29 @@ export function lambdaFailure(name: LambdaFailure, message: string = LAMBDA_FAIL
   error.name = name;
   return error;
 }
+
+/** What Lambda returns for a failed invocation (the Cause Step Functions records is its JSON). */
+export interface LambdaError {
+  errorType: string;
+  errorMessage: string;
+  trace: string[];
+}
+
+/** A failed invocation as Step Functions sees it: name = errorType, message (its Cause) = the payload's JSON. */
+export class LambdaInvocationError extends Error {
+  constructor(readonly payload: LambdaError) {
+    super(JSON.stringify(payload));
+    this.name = payload.errorType;
+  }
+}
+
+/**
+ * Any error a function or the platform raised, in the form Lambda hands it to Step Functions: the Node.js
+ * runtime reports a thrown error as `{errorType: name, errorMessage: message, trace}`.
+ */
+export function asLambdaError(error: unknown): LambdaInvocationError {
+  if (error instanceof LambdaInvocationError) return error;
+  const e = error instanceof Error ? error : new Error(String(error));
+  const trace = e.stack && e.stack !== e.name ? e.stack.split('\n').slice(0, 1) : [];
+  return new LambdaInvocationError({ errorType: e.name, errorMessage: e.message, trace });
+}

@@ -1,7 +1,7 @@
 import { guarded } from '../../lib/app-runner/guarded';
 import { lambdaAppRunner } from '../../lib/app-runner/lambda';
 import { makeHandler } from '../../lib/runtime/handler';
-import { lambdaRuntime, type RuntimeSource } from '../../lib/runtime/runtime';
+import { httpProbe, lambdaRuntime, type RuntimeSource } from '../../lib/runtime/runtime';
 import type { BatchState } from '../../lib/workflow/batch';
 import type { StepFailure } from '../../lib/workflow/failure';
 import { parseBatch } from '../../lib/workflow/step-payloads';
@@ -26,7 +26,13 @@ export function createHandler(
       requestsPerSecond: batch.settings.requestsPerSecond,
     });
     const doneBefore = new Set(batch.services.filter((s) => s.result).map((s) => s.arn));
-    const deps = { appRunner, clock: rt.clock, log };
+    const deps = {
+      appRunner,
+      clock: rt.clock,
+      log,
+      ...(rt.probe ? { probe: rt.probe } : {}),
+      probeEndpointSet: rt.config.READY_CHECK_ENDPOINT_URL !== '',
+    };
     // A batch arriving with a Catch's `failure` comes from "Record what App Runner shows": a step failed
     // for good, and its open services are settled from one more read instead of being advanced.
     const failure = (batch as BatchState & { failure?: StepFailure }).failure;

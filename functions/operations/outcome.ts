@@ -195,14 +195,27 @@ export function afterCallFailure(svc: TrackedService, failure: CallFailure): Aft
 
 // ---- Limits ----
 
-/** The deadline or the poll limit, if either has been reached for a service not done yet. */
+/**
+ * The deadline or the poll limit, if either has been reached for a service not done yet. A service probing
+ * for readiness has its own limit: the readiness time-out, after which it is FAILED NOT_READY.
+ */
 export function limitReached(
   svc: TrackedService,
   now: number,
-  settings: Pick<BatchSettings, 'deadlineAt' | 'maxPolls'>,
+  limits: { deadline: number; maxPolls: number },
 ): Finish | undefined {
   if (svc.phase === 'DONE') return undefined;
-  if (now >= settings.deadlineAt) {
+  if (svc.phase === 'PROBING') {
+    if (now < limits.deadline) return undefined;
+    const seconds = Math.round((limits.deadline - (svc.runningAt ?? limits.deadline)) / 1000);
+    return {
+      kind: 'finish',
+      outcome: 'FAILED',
+      reason: 'NOT_READY',
+      error: `RUNNING, but not ready within ${seconds} s: ${svc.probes ?? 0} probes of ${probeTarget(svc)}, the last answered ${svc.lastProbe ?? 'nothing'}`,
+    };
+  }
+  if (now >= limits.deadline) {
     const what =
       svc.phase === 'IN_FLIGHT'
         ? `operation ${svc.operationId ?? ''} still in progress`
@@ -217,15 +230,60 @@ export function limitReached(
       error: `deadline passed: ${what}${last}`,
     };
   }
-  if (svc.polls >= settings.maxPolls) {
+  if (svc.polls >= limits.maxPolls) {
     return {
       kind: 'finish',
       outcome: 'TIMED_OUT',
       reason: 'POLL_LIMIT',
-      error: `gave up after ${svc.polls} status checks (MAX_POLLS=${settings.maxPolls})`,
+      error: `gave up after ${svc.polls} status checks (MAX_POLLS=${limits.maxPolls})`,
     };
   }
   return undefined;
+}
+
+// ---- Readiness (resume) ----
+
+/** The path a readiness probe requests, from the service's tag and health check; or why there is no probe. */
+export function readinessOf(input: {
+  run: RunInfo;
+  readyPathTag?: string;
+  healthCheck?: { protocol: 'TCP' | 'HTTP'; path?: string };
+  publiclyAccessible?: boolean;
+  url?: string;
+  probeEndpointSet: boolean;
+}): { path: string } | { skip: string } {
+  if (input.run.action !== 'resume') return { skip: 'not a resume' };
+  if (input.run.readyCheck === 'none') return { skip: 'readyCheck none' };
+  const tag = input.readyPathTag?.trim();
+  if (tag?.toLowerCase() === 'none') return { skip: 'ready-path tag is none' };
+  // A private service answers only inside its VPC; unless probes go through an endpoint that reaches it,
+  // probing it would only ever time out.
+  if (input.publiclyAccessible === false && !input.probeEndpointSet) {
+    return {
+      skip: 'private service (set the ready-path tag to none, or probe through READY_CHECK_ENDPOINT_URL)',
+    };
+  }
+  if (!input.url) return { skip: 'App Runner gave no service URL' };
+  if (tag) return { path: tag.startsWith('/') ? tag : `/${tag}` };
+  if (input.healthCheck?.protocol === 'HTTP' && input.healthCheck.path)
+    return { path: input.healthCheck.path };
+  return { path: '/' };
+}
+
+/** What one probe answer means: ready after two good answers in a row, else probe again. */
+export function afterProbe(
+  svc: TrackedService,
+  good: boolean,
+  now: number,
+  intervalSeconds: number,
+): { kind: 'ready' } | { kind: 'again'; streak: number; at: number } {
+  const streak = good ? (svc.probeStreak ?? 0) + 1 : 0;
+  if (streak >= 2) return { kind: 'ready' };
+  return { kind: 'again', streak, at: now + intervalSeconds * 1000 };
+}
+
+function probeTarget(svc: TrackedService): string {
+  return svc.url ? `https://${svc.url}${svc.readyPath ?? '/'}` : 'the service URL';
 }
 
 // ---- After a step failed for good ----

@@ -39,6 +39,7 @@ export function makeBatches(
   );
   const settings: BatchSettings = {
     deadlineAt: now + config.OPERATION_DEADLINE_SECONDS * 1000,
+    operationDeadlineSeconds: config.OPERATION_DEADLINE_SECONDS,
     maxPolls: config.MAX_POLLS,
     maxInFlight: config.MAX_CONCURRENT_OPERATIONS,
     // Batches running at the same time share the account's request budget.
@@ -49,6 +50,12 @@ export function makeBatches(
     minDelaySeconds: minDelay,
     maxDelaySeconds: Math.max(config.POLL_MAX_DELAY_SECONDS, minDelay),
     inFunctionMaxSleepSeconds: config.POLL_IN_FUNCTION_MAX_SLEEP_SECONDS,
+    predictFromHistory: config.POLL_FROM_HISTORY,
+    readyTimeoutSeconds: config.READY_TIMEOUT_SECONDS,
+    probeIntervalSeconds: config.READY_PROBE_INTERVAL_SECONDS,
+    probeTimeoutSeconds: config.READY_PROBE_TIMEOUT_SECONDS,
+    readyWarmupSeconds: config.READY_WARMUP_SECONDS,
+    readyByMarginSeconds: config.READY_BY_MARGIN_SECONDS,
   };
   return chunks.map((chunk, index) => ({
     run,

@@ -5,10 +5,12 @@ import {
   parseExecutionInput,
 } from '../../lib/contract/execution-input';
 import type { ServiceResult } from '../../lib/contract/execution-result';
+import { READY_PATH_TAG } from '../../lib/contract/tags';
 import type { FreezeStore } from '../../lib/freeze/freeze';
 import type { Clock } from '../../lib/runtime/clock';
 import type { Config } from '../../lib/runtime/config';
 import type { Log } from '../../lib/runtime/powertools';
+import { readyByInstant } from '../../lib/schedules/run-calendar';
 import type { BatchState, TrackedService } from '../../lib/workflow/batch';
 import { decide } from '../../lib/workflow/decide';
 import type { RunInfo } from '../../lib/workflow/run';
@@ -57,6 +59,12 @@ export async function plan(event: PlanEvent, deps: PlanDeps): Promise<PlanResult
   const appRunner = countingPort(deps.appRunner, () => requests++);
   const input = parseExecutionInput(event.input, { now: clock.now(), maxTargets: config.MAX_TARGETS });
   const lease = leaseUntil(input, clock.now());
+  // A schedule's ready-by is a wall time in its zone: the first such instant after it was due to fire.
+  const readyBy = input.readyBy
+    ? new Date(input.readyBy).toISOString()
+    : input.schedule
+      ? readyByInstant(input.schedule)
+      : undefined;
   const run: RunInfo = {
     action: input.action,
     dryRun: input.dryRun,
@@ -64,6 +72,8 @@ export async function plan(event: PlanEvent, deps: PlanDeps): Promise<PlanResult
     requestedBy: input.requestedBy,
     scheduled: input.requestedBy.startsWith('schedule:'),
     ...(lease ? { keepAwakeUntil: lease } : {}),
+    ...(readyBy ? { readyBy } : {}),
+    ...(input.readyCheck ? { readyCheck: input.readyCheck } : {}),
     ...(input.overrideLease ? { overrideLease: true } : {}),
     startedAt: event.startTime ?? new Date(clock.now()).toISOString(),
     ...(event.executionId ? { executionId: event.executionId } : {}),
@@ -125,11 +135,15 @@ export async function plan(event: PlanEvent, deps: PlanDeps): Promise<PlanResult
     // the opt-out and lease tags to them (the batch does not re-read tags for a resume).
     const decision = decide(run, info.status, tags, clock.now());
     if (decision.kind === 'act') {
+      const readyPath = tags[READY_PATH_TAG];
       toAct.push({
         arn: info.arn,
         name: info.name,
         phase: 'PENDING',
         status: info.status,
+        ...(info.url ? { url: info.url } : {}),
+        // The probe's path, or `none`; resolved against the service's health check once it is resumed.
+        ...(run.action === 'resume' && readyPath ? { readyPath } : {}),
         polls: 0,
         transientErrors: 0,
         notes: [...decision.notes],

@@ -23,8 +23,10 @@ export interface ReportEvent {
 
 export interface MetricPoint {
   name: string;
-  unit: 'Count' | 'Seconds';
+  unit: 'Count' | 'Seconds' | 'None';
   value: number;
+  /** Published on its own with these dimensions (per service), instead of with the run's (Action). */
+  dimensions?: Record<string, string>;
 }
 
 export interface ReportDeps {
@@ -106,15 +108,13 @@ export async function buildReport(event: ReportEvent, deps: ReportDeps): Promise
   ];
   const noTargets = (event.warnings ?? []).filter((w) => w.startsWith('NO_TARGETS')).length;
   if (noTargets > 0) metrics.push({ name: 'NoTargets', unit: 'Count', value: noTargets });
-  for (const s of services) {
-    if (s.outcome === 'SUCCEEDED' && s.durationSeconds !== undefined) {
-      metrics.push({ name: 'OperationDurationSeconds', unit: 'Seconds', value: s.durationSeconds });
-    }
-  }
+  metrics.push(...serviceMetrics(services));
 
   const needsAttention = summary.failed + summary.timedOut > 0;
-  // Warnings (a selection that matched nothing) do not fail the run, but someone must hear of them.
-  const alertWorthy = needsAttention || (report.warnings?.length ?? 0) > 0;
+  const missed = services.filter((s) => (s.missedBySeconds ?? 0) > 0);
+  // Warnings (a selection that matched nothing) and missed ready-by times do not fail the run, but someone
+  // must hear of them.
+  const alertWorthy = needsAttention || missed.length > 0 || (report.warnings?.length ?? 0) > 0;
   if (config.ALERT_TOPIC_ARN && (alertWorthy || config.ALERT_ON === 'always')) {
     try {
       const out = await deps.alerts.publish({
@@ -138,23 +138,76 @@ export async function buildReport(event: ReportEvent, deps: ReportDeps): Promise
   log.info('run finished', { summary, alert: report.alert });
   // The report is the execution's output, or the Fail state's cause: keep it within Step Functions' limits.
   const fitted = needsAttention
-    ? fitReport(report, MAX_CAUSE_CHARS, 'Fail cause: 32,768 characters')
+    ? fitReport(report, MAX_CAUSE_CHARS, 'Fail cause: 32,768 characters', escapedSize)
     : fitReport(report, MAX_OUTPUT_CHARS, 'execution output: 256 KiB');
   if (fitted.truncated)
     log.warn('report shortened to fit Step Functions limits', { truncated: fitted.truncated });
   return { report: fitted, metrics };
 }
 
+/**
+ * Per-service figures: how long operations took, how long until ready, ready-by misses (0 when on time, so an
+ * alarm can watch the maximum) and, for a resume that ended a paused interval, what pausing saved — per service
+ * (dimension `service`) and summed over the run.
+ */
+export function serviceMetrics(services: ServiceResult[]): MetricPoint[] {
+  const points: MetricPoint[] = [];
+  let hours = 0;
+  let usd = 0;
+  for (const s of services) {
+    if (s.outcome !== 'SUCCEEDED') continue;
+    if (s.durationSeconds !== undefined) {
+      points.push({ name: 'OperationDurationSeconds', unit: 'Seconds', value: s.durationSeconds });
+    }
+    if (s.readyAt && s.operationStartedAt) {
+      const seconds = Math.round((Date.parse(s.readyAt) - Date.parse(s.operationStartedAt)) / 1000);
+      points.push({ name: 'TimeToReadySeconds', unit: 'Seconds', value: seconds });
+    }
+    if (s.readyBy !== undefined) {
+      points.push({ name: 'ReadyByMissedSeconds', unit: 'Seconds', value: s.missedBySeconds ?? 0 });
+    }
+    if (s.pausedHours !== undefined && s.estimatedSavingsUsd !== undefined) {
+      const service = { service: s.serviceName };
+      points.push(
+        { name: 'PausedHours', unit: 'None', value: s.pausedHours, dimensions: service },
+        { name: 'EstimatedSavingsUsd', unit: 'None', value: s.estimatedSavingsUsd, dimensions: service },
+      );
+      hours += s.pausedHours;
+      usd += s.estimatedSavingsUsd;
+    }
+  }
+  if (hours > 0) {
+    points.push(
+      { name: 'PausedHours', unit: 'None', value: Math.round(hours * 100) / 100 },
+      { name: 'EstimatedSavingsUsd', unit: 'None', value: Math.round(usd * 10_000) / 10_000 },
+    );
+  }
+  return points;
+}
+
 /** Step Functions limits: a state's output is at most 256 KiB; a Fail state's cause 32,768 characters. */
 export const MAX_OUTPUT_CHARS = 250_000;
 export const MAX_CAUSE_CHARS = 32_000;
 
+/** JSON size of a value as a string inside another JSON document: the report travels as a Lambda error's message. */
+export function escapedSize(value: unknown): number {
+  return JSON.stringify(JSON.stringify(value)).length;
+}
+
+const jsonSize = (value: unknown) => JSON.stringify(value).length;
+
 /**
- * Shortens a report that would not fit `limit` characters of JSON: first the lines of services that ended
- * well lose their details, then they are left out (counted), failed and timed-out services last.
+ * Shortens a report that would not fit `limit` characters (as `measure` counts them: its JSON, or that JSON
+ * escaped inside a Lambda error): first the lines of services that ended well lose their details, then they
+ * are left out (counted), failed and timed-out services last.
  */
-export function fitReport(report: ExecutionReport, limit: number, what: string): ExecutionReport {
-  const size = (r: ExecutionReport) => JSON.stringify(r).length;
+export function fitReport(
+  report: ExecutionReport,
+  limit: number,
+  what: string,
+  measure: (value: unknown) => number = jsonSize,
+): ExecutionReport {
+  const size = (r: ExecutionReport) => measure(r);
   if (size(report) <= limit) return report;
   const good = (s: ServiceResult) => s.outcome === 'SUCCEEDED' || s.outcome === 'SKIPPED';
   const brief = (s: ServiceResult): ServiceResult => ({
@@ -178,7 +231,7 @@ export function fitReport(report: ExecutionReport, limit: number, what: string):
     limit - size({ ...out, services: [], truncated: { compacted, omitted: worstCaseCounts, limit: what } });
   const kept: ServiceResult[] = [];
   for (const line of ordered) {
-    const cost = JSON.stringify(line).length + 1;
+    const cost = measure(line) + 1;
     if (cost <= budget) {
       kept.push(line);
       budget -= cost;
@@ -210,6 +263,9 @@ export function alertSubject(report: ExecutionReport): string {
   if (report.warnings?.some((w) => w.startsWith('NO_TARGETS'))) {
     return `App Runner Scheduler: ${report.action} matched no service`;
   }
+  const late = report.services.filter((s) => (s.missedBySeconds ?? 0) > 0).length;
+  if (late > 0)
+    return `App Runner Scheduler: ${late} of ${summary.targeted} services missed their ready-by time`;
   return `App Runner Scheduler: ${report.action} finished (${summary.targeted} services)`;
 }
 
@@ -239,6 +295,14 @@ export function alertMessage(report: ExecutionReport, region: string): string {
         '  If no match is expected, set "allowNoTargets": true in the input (or the schedule).',
       );
     }
+  }
+  const late = report.services.filter((s) => (s.missedBySeconds ?? 0) > 0);
+  if (late.length > 0) {
+    lines.push('', `Ready late (asked to be ready by ${late[0]?.readyBy}):`);
+    for (const s of late) {
+      lines.push(`  - ${s.serviceName}: ready at ${s.readyAt ?? s.runningAt}, ${s.missedBySeconds}s late`);
+    }
+    lines.push('  Their resumes took longer than their history predicted; the next run learns from it.');
   }
   if (bad.length > 0) {
     lines.push('', 'Needs attention:');

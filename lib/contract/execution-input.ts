@@ -43,7 +43,7 @@ const tagKey = z
   .refine((k) => !k.toLowerCase().startsWith('aws:'), 'tag keys must not start with "aws:"');
 
 /** How far ahead `readyBy` may be: the run waits (in a Wait state) until each service's own start time. */
-export const MAX_READY_BY_HOURS = 24;
+export const MAX_READY_BY_HOURS = 12;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const isRealDate = (d: string) => isRealDateTime(`${d}T00:00:00Z`);

@@ -30,9 +30,26 @@ export interface ServiceResult {
   operationId?: string;
   fromStatus?: string;
   toStatus?: string;
+  /** When the operation started (ISO): App Runner's start when known. */
+  operationStartedAt?: string;
   durationSeconds?: number;
   polls?: number;
+  /** When the workflow observed the final state (ready, when readiness was checked). */
   finishedAt?: string;
+  /** Resume: when the workflow saw the service RUNNING (before its readiness probe). */
+  runningAt?: string;
+  /** Resume: when the service answered its readiness probe twice in a row (ISO). */
+  readyAt?: string;
+  /** Resume: seconds from RUNNING to ready (the application's warm-up as the probe saw it). */
+  readySeconds?: number;
+  /** Resume: why readiness was not probed (`ready-path tag is none`, `readyCheck none`, `private service`). */
+  readyCheckSkipped?: string;
+  /** Ready-by runs: the time asked for, and by how many seconds the service missed it (0 when on time). */
+  readyBy?: string;
+  missedBySeconds?: number;
+  /** Resume ending a paused interval: hours it was paused, and what that saved at least (see DEPLOY). */
+  pausedHours?: number;
+  estimatedSavingsUsd?: number;
   error?: string;
   /** Extra facts a person should know: joined an operation already in flight, opt-out overridden, lease set. */
   notes?: string[];

@@ -6,6 +6,8 @@ export const LEASE_BY_TAG = 'apprunner-scheduler:keep-awake-by';
 export const LEASE_REASON_TAG = 'apprunner-scheduler:keep-awake-reason';
 export const LEASE_REASON_MAX = 256;
 export const OPT_OUT_TAG = 'apprunner-scheduler:opt-out';
+/** The path the readiness probe requests after a resume, or `none` to skip the probe. */
+export const READY_PATH_TAG = 'apprunner-scheduler:ready-path';
 
 /** The tags that make up a keep-awake lease (removed together when a lease is overridden). */
 export const LEASE_TAGS = [LEASE_TAG, LEASE_BY_TAG, LEASE_REASON_TAG] as const;

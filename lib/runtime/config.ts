@@ -25,7 +25,27 @@ const ConfigSchema = z
     POLL_MIN_DELAY_SECONDS: int(1, 600, 2),
     POLL_MAX_DELAY_SECONDS: int(1, 3600, 60),
     POLL_WINDOW_SECONDS: int(0, 600, 40),
-    POLL_INTERVAL_SECONDS: int(1, 60, 3),
+    POLL_INTERVAL_SECONDS: int(1, 60, 2),
+    /** Read each service's past operations to predict when its operation ends (one ListOperations each). */
+    POLL_FROM_HISTORY: z
+      .enum(['true', 'false'], { error: 'must be "true" or "false"' })
+      .default('true')
+      .transform((v) => v === 'true'),
+    /** Readiness (resume): give up this long after RUNNING; probe this often; each probe at most this long. */
+    READY_TIMEOUT_SECONDS: int(10, 3600, 300),
+    READY_PROBE_INTERVAL_SECONDS: int(1, 60, 2),
+    READY_PROBE_TIMEOUT_SECONDS: int(1, 30, 2),
+    /** Ready-by: the warm-up assumed after RUNNING, and the safety margin, when planning each service's start. */
+    READY_WARMUP_SECONDS: int(0, 1800, 30),
+    READY_BY_MARGIN_SECONDS: int(0, 3600, 60),
+    /** Send every readiness probe to this base URL, with Host set to the service's URL (contract). */
+    READY_CHECK_ENDPOINT_URL: z
+      .string()
+      .regex(
+        /^(https?:\/\/[^\s/]+(\/[^\s]*)?)?$/,
+        'must be an http(s) URL such as http://127.0.0.1:4610, or empty',
+      )
+      .default(''),
     /** Longest sleep inside a function between polls; a longer gap returns to the Wait state. */
     POLL_IN_FUNCTION_MAX_SLEEP_SECONDS: int(0, 600, 10),
     MAX_POLLS: int(1, 10_000, 400),

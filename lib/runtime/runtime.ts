@@ -4,6 +4,7 @@ import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { AlertPublisher } from '../alerts';
 import type { AppRunnerPort } from '../app-runner/port';
 import type { FreezeStore } from '../freeze/freeze';
+import { HttpReadinessProbe, type ReadinessProbe } from '../readiness/probe';
 import { type Clock, systemClock } from './clock';
 import { type Config, loadConfig } from './config';
 import { logger, metrics, tracer } from './powertools';
@@ -19,6 +20,8 @@ export interface Runtime {
   alerts: AlertPublisher;
   /** Where the stage's freeze is read; undefined when freezes are not used (no FREEZE_PARAMETER_NAME). */
   freeze?: FreezeStore;
+  /** The readiness probe (Start and Check); without it, a resumed service is done at RUNNING. */
+  probe?: ReadinessProbe;
   logger: Logger;
   metrics: Metrics;
   tracer: Tracer;
@@ -29,6 +32,14 @@ export interface Adapters {
   appRunner?: (config: Config) => AppRunnerPort;
   alerts?: (config: Config) => AlertPublisher;
   freeze?: (config: Config) => FreezeStore | undefined;
+  probe?: (config: Config) => ReadinessProbe;
+}
+
+/** The readiness probe as the functions build it: HTTPS to each service, or READY_CHECK_ENDPOINT_URL. */
+export function httpProbe(config: Config): ReadinessProbe {
+  return new HttpReadinessProbe(
+    config.READY_CHECK_ENDPOINT_URL ? { endpoint: config.READY_CHECK_ENDPOINT_URL } : {},
+  );
 }
 
 /** The production runtime: config from the environment (validated once), the given adapters, real time. */
@@ -41,6 +52,7 @@ export function lambdaRuntime(adapters: Adapters): () => Runtime {
       appRunner: adapters.appRunner ? adapters.appRunner(config) : unavailable<AppRunnerPort>('App Runner'),
       alerts: adapters.alerts ? adapters.alerts(config) : unavailable<AlertPublisher>('alerts'),
       ...(adapters.freeze ? { freeze: adapters.freeze(config) } : {}),
+      ...(adapters.probe ? { probe: adapters.probe(config) } : {}),
       logger,
       metrics,
       tracer,

@@ -10,6 +10,10 @@ export interface RunInfo {
   /** true when requestedBy starts with "schedule:" — opt-out tags apply only to scheduled runs. */
   scheduled: boolean;
   keepAwakeUntil?: string;
+  /** Resume only: every service should be ready by then (ISO); each starts at its own time. */
+  readyBy?: string;
+  /** Resume only: `none` stops at RUNNING (no readiness probe). */
+  readyCheck?: 'http' | 'none';
   /** Pause only: pause services kept awake by a lease too, removing the lease right before PauseService. */
   overrideLease?: boolean;
   startedAt: string;

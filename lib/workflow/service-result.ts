@@ -1,5 +1,6 @@
 import type { Outcome, OutcomeReason, ServiceResult } from '../contract/execution-result';
 import type { TrackedService } from './batch';
+import type { RunInfo } from './run';
 
 /** What is known about a service when its outcome is recorded. */
 export interface ResultFacts {
@@ -15,9 +16,20 @@ export interface ResultFacts {
   operationStartedAt?: number;
   polls?: number;
   notes?: readonly string[];
+  /** Epoch ms RUNNING was seen, the service answered its probe, and why it was not probed. */
+  runningAt?: number;
+  readyAt?: number;
+  readyCheckSkipped?: string;
+  /** The run's ready-by time (ISO). */
+  readyBy?: string;
+  pausedHours?: number;
+  estimatedSavingsUsd?: number;
   /** Epoch ms the outcome was observed (`finishedAt`). */
   at: number;
 }
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const seconds = (ms: number) => Math.max(0, Math.round(ms / 1000));
 
 /**
  * Builds a service's line of the execution result — the one place that does, so that every step, the wire
@@ -25,6 +37,13 @@ export interface ResultFacts {
  */
 export function serviceResult(f: ResultFacts): ServiceResult {
   const timed = f.operationStartedAt !== undefined && f.outcome !== 'SKIPPED';
+  const ready = f.readyAt ?? (f.readyCheckSkipped !== undefined ? f.runningAt : undefined);
+  const onTime =
+    f.readyBy !== undefined && f.outcome === 'SUCCEEDED'
+      ? { readyBy: f.readyBy, missedBySeconds: seconds((ready ?? f.at) - Date.parse(f.readyBy)) }
+      : f.readyBy !== undefined
+        ? { readyBy: f.readyBy }
+        : {};
   return {
     serviceArn: f.serviceArn,
     serviceName: f.serviceName,
@@ -33,24 +52,34 @@ export function serviceResult(f: ResultFacts): ServiceResult {
     ...(f.operationId ? { operationId: f.operationId } : {}),
     ...(f.fromStatus ? { fromStatus: f.fromStatus } : {}),
     ...(f.toStatus ? { toStatus: f.toStatus } : {}),
-    ...(timed
-      ? { durationSeconds: Math.max(0, Math.round((f.at - (f.operationStartedAt ?? 0)) / 1000)) }
-      : {}),
+    ...(timed ? { operationStartedAt: iso(f.operationStartedAt ?? 0) } : {}),
+    ...(timed ? { durationSeconds: seconds((f.runningAt ?? f.at) - (f.operationStartedAt ?? 0)) } : {}),
     ...(f.polls !== undefined ? { polls: f.polls } : {}),
-    finishedAt: new Date(f.at).toISOString(),
+    finishedAt: iso(f.at),
+    ...(f.runningAt !== undefined ? { runningAt: iso(f.runningAt) } : {}),
+    ...(f.readyAt !== undefined ? { readyAt: iso(f.readyAt) } : {}),
+    ...(f.readyAt !== undefined && f.runningAt !== undefined
+      ? { readySeconds: seconds(f.readyAt - f.runningAt) }
+      : {}),
+    ...(f.readyCheckSkipped !== undefined ? { readyCheckSkipped: f.readyCheckSkipped } : {}),
+    ...onTime,
+    ...(f.pausedHours !== undefined ? { pausedHours: f.pausedHours } : {}),
+    ...(f.estimatedSavingsUsd !== undefined ? { estimatedSavingsUsd: f.estimatedSavingsUsd } : {}),
     ...(f.notes?.length ? { notes: [...f.notes] } : {}),
     ...(f.error ? { error: f.error } : {}),
   };
 }
 
-/** The result line of a tracked service, from what the batch knows of it. */
+/** The result line of a tracked service, from what the batch knows of it and of its run. */
 export function trackedResult(
+  run: Pick<RunInfo, 'action' | 'readyBy'>,
   svc: TrackedService,
   at: number,
   outcome: Outcome,
   reason?: OutcomeReason,
   error?: string,
 ): ServiceResult {
+  const resumed = run.action === 'resume' && outcome !== 'SKIPPED';
   return serviceResult({
     serviceArn: svc.arn,
     serviceName: svc.name,
@@ -63,6 +92,14 @@ export function trackedResult(
     ...(svc.operationStartedAt !== undefined ? { operationStartedAt: svc.operationStartedAt } : {}),
     polls: svc.polls,
     notes: svc.notes,
+    ...(svc.runningAt !== undefined ? { runningAt: svc.runningAt } : {}),
+    ...(svc.readyAt !== undefined ? { readyAt: svc.readyAt } : {}),
+    ...(resumed && svc.readySkip !== undefined && svc.runningAt !== undefined
+      ? { readyCheckSkipped: svc.readySkip }
+      : {}),
+    ...(resumed && run.readyBy ? { readyBy: run.readyBy } : {}),
+    ...(svc.pausedHours !== undefined ? { pausedHours: svc.pausedHours } : {}),
+    ...(svc.savingsUsd !== undefined ? { estimatedSavingsUsd: svc.savingsUsd } : {}),
     at,
   });
 }

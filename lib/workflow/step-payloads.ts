@@ -11,13 +11,15 @@ import type { BatchState } from './batch';
  * readable field names (`services[3].phase`).
  */
 
-const RunInfoSchema = z.object({
+const RunInfoSchema = z.looseObject({
   action: z.enum(ACTIONS),
   dryRun: z.boolean(),
   reason: z.string(),
   requestedBy: z.string(),
   scheduled: z.boolean(),
   keepAwakeUntil: z.string().optional(),
+  readyBy: z.string().optional(),
+  readyCheck: z.enum(['http', 'none']).optional(),
   overrideLease: z.boolean().optional(),
   skippedRun: z.looseObject({ reason: z.enum(['HOLIDAY', 'SKIP_DATE', 'FROZEN']) }).optional(),
   startedAt: z.string(),
@@ -32,7 +34,7 @@ const ResultSchema = z.looseObject({
 
 const positive = z.number().min(0);
 
-const SettingsSchema = z.object({
+const SettingsSchema = z.looseObject({
   deadlineAt: z.number(),
   maxPolls: z.number().int().min(1),
   maxInFlight: z.number().int().min(1),
@@ -43,12 +45,20 @@ const SettingsSchema = z.object({
   minDelaySeconds: positive,
   maxDelaySeconds: positive,
   inFunctionMaxSleepSeconds: positive.optional(),
+  operationDeadlineSeconds: positive,
+  predictFromHistory: z.boolean().optional(),
+  readyTimeoutSeconds: positive.optional(),
+  probeIntervalSeconds: positive.optional(),
+  probeTimeoutSeconds: positive.optional(),
+  readyWarmupSeconds: positive.optional(),
+  readyByMarginSeconds: positive.optional(),
+  usdPerGbHour: positive.optional(),
 });
 
 const TrackedServiceSchema = z.looseObject({
   arn: z.string().min(1),
   name: z.string(),
-  phase: z.enum(['PENDING', 'WAITING', 'IN_FLIGHT', 'DONE']),
+  phase: z.enum(['PENDING', 'WAITING', 'IN_FLIGHT', 'PROBING', 'DONE']),
   status: z.enum(SERVICE_STATUSES),
   fromStatus: z.enum(SERVICE_STATUSES).optional(),
   polls: z.number().int().min(0),
@@ -67,6 +77,7 @@ export const BatchStateSchema = z.looseObject({
   services: z.array(TrackedServiceSchema).min(1),
   round: z.number().int().min(0),
   nextDelaySeconds: positive,
+  nextCheckAt: z.string().optional(),
   allDone: z.boolean(),
   requests: z.number().int().min(0),
 });

@@ -1,6 +1,7 @@
 import type { ServiceStatus } from '../app-runner/port';
-import type { Outcome, OutcomeReason, ServiceResult } from '../contract/execution-result';
+import type { Outcome, OutcomeReason } from '../contract/execution-result';
 import type { BatchState, Phase, TrackedService } from './batch';
+import { trackedResult } from './service-result';
 
 /**
  * The compact form in which a batch travels between states, and the one seam that converts it. Step
@@ -11,8 +12,13 @@ import type { BatchState, Phase, TrackedService } from './batch';
  * stay top-level for the state machine's Choice and Wait.
  */
 export interface BatchWire {
-  /** 2; 1 is the earlier form (other phase codes), still read so executions in flight survive a deploy. */
-  v: 1 | 2;
+  /**
+   * 3. Earlier forms are still read, so that executions in flight survive a deploy: 1 (other phase codes),
+   * 2 (absolute times).
+   */
+  v: 1 | 2 | 3;
+  /** Epoch ms every time of the services is counted from (the run's start). */
+  t0?: number;
   run: BatchState['run'];
   batchId: string;
   region: string;
@@ -23,8 +29,14 @@ export interface BatchWire {
   svc: WireService[];
   round: number;
   nextDelaySeconds: number;
+  nextCheckAt?: string;
   allDone: boolean;
   requests: number;
+  learned?: number[];
+  sweepPages?: number;
+  minSizes?: Record<string, number>;
+  /** Auto scaling configuration ARNs the services refer to by index (`sa`). */
+  scaling?: string[];
 }
 
 /** One service. Keys are short on purpose; absent means empty, zero or false. */
@@ -45,7 +57,7 @@ export interface WireService {
   n?: string[];
   /** Operation id. */
   o?: string;
-  /** Operation started at (epoch ms). */
+  /** Operation started at (ms after t0, as every time below). */
   t?: number;
   /** Status before the operation (STATUS_CODES). */
   f?: string;
@@ -61,12 +73,43 @@ export interface WireService {
   wd?: 1;
   /** Last error. */
   e?: string;
-  /** The outcome, once DONE: outcome (OUTCOME_CODES), reason, duration s, finished at (epoch ms), error. */
+  /** Not before (ready-by start). */
+  nb?: number;
+  /** Prediction: low, expected, high (s), samples. */
+  pd?: [number, number, number, number];
+  /** Next poll at. */
+  np?: number;
+  /** Paused since. */
+  ps?: number;
+  /** Service URL (its region's App Runner domain left out), ready path, why not probed. */
+  u?: string;
+  rp?: string;
+  rs?: string;
+  /** Memory (MiB) and auto scaling configuration (index into the batch's `scaling`). */
+  mm?: number;
+  sa?: number;
+  /** RUNNING seen at; probe streak, count, last answer, next probe at; ready at. */
+  ra?: number;
+  pk?: number;
+  pn?: number;
+  pl?: string;
+  pa?: number;
+  ry?: number;
+  /** Paused hours and estimated savings ($) of a resume that ended a paused interval. */
+  ph?: number;
+  sv?: number;
+  /** The outcome, once DONE: outcome (OUTCOME_CODES), reason, finished at, error. */
   r?: { o: string; r?: string; d?: number; at: number; e?: string };
 }
 
 // Codes are unique across the three fields, so that no code means two things.
-const PHASE_CODES: Record<Phase, string> = { PENDING: 'pe', WAITING: 'wa', IN_FLIGHT: 'fl', DONE: 'dn' };
+const PHASE_CODES: Record<Phase, string> = {
+  PENDING: 'pe',
+  WAITING: 'wa',
+  IN_FLIGHT: 'fl',
+  PROBING: 'pr',
+  DONE: 'dn',
+};
 const STATUS_CODES: Record<ServiceStatus, string> = {
   RUNNING: 'R',
   PAUSED: 'P',
@@ -117,23 +160,43 @@ export function encodeBatch(state: BatchState): BatchWire {
 
 function encodeAll(state: BatchState): BatchWire {
   const arnPrefix = prefixOf(state.services[0]?.arn ?? '');
+  const t0 = Date.parse(state.run.startedAt) || 0;
+  const scaling = [...new Set(state.services.flatMap((svc) => (svc.scalingArn ? [svc.scalingArn] : [])))];
+  const codec: Codec = { prefix: arnPrefix, t0, scaling, domain: `.${state.region}.awsapprunner.com` };
   return {
-    v: 2,
+    v: 3,
+    t0,
     run: state.run,
     batchId: state.batchId,
     region: state.region,
     regionServiceCount: state.regionServiceCount,
     settings: state.settings,
     arnPrefix,
-    svc: state.services.map((svc) => encodeService(svc, arnPrefix)),
+    svc: state.services.map((svc) => encodeService(svc, codec)),
     round: state.round,
     nextDelaySeconds: state.nextDelaySeconds,
+    ...(state.nextCheckAt ? { nextCheckAt: state.nextCheckAt } : {}),
     allDone: state.allDone,
     requests: state.requests,
+    ...(state.learned?.length ? { learned: state.learned } : {}),
+    ...(state.sweepPages !== undefined ? { sweepPages: state.sweepPages } : {}),
+    ...(state.minSizes && Object.keys(state.minSizes).length ? { minSizes: state.minSizes } : {}),
+    ...(scaling.length ? { scaling } : {}),
   };
 }
 
-function encodeService(svc: TrackedService, prefix: string): WireService {
+/** What encoding and decoding a batch's services share: the ARN prefix, the time origin, the tables. */
+interface Codec {
+  prefix: string;
+  t0: number;
+  scaling: string[];
+  /** `.<region>.awsapprunner.com`: left out of service URLs. */
+  domain: string;
+}
+
+function encodeService(svc: TrackedService, c: Codec): WireService {
+  const { prefix } = c;
+  const rel = (ms: number) => Math.round(ms - c.t0);
   const w: WireService =
     prefix && svc.arn.startsWith(prefix)
       ? { i: svc.arn.slice(prefix.length), p: '', s: '' }
@@ -144,7 +207,7 @@ function encodeService(svc: TrackedService, prefix: string): WireService {
   if (svc.transientErrors) w.x = svc.transientErrors;
   if (svc.notes.length) w.n = svc.notes;
   if (svc.operationId) w.o = svc.operationId;
-  if (svc.operationStartedAt !== undefined) w.t = svc.operationStartedAt;
+  if (svc.operationStartedAt !== undefined) w.t = rel(svc.operationStartedAt);
   if (svc.fromStatus) w.f = STATUS_CODES[svc.fromStatus];
   if (svc.waitingFor) w.w = svc.waitingFor;
   if (svc.leaseSet) w.l = 1;
@@ -152,13 +215,30 @@ function encodeService(svc: TrackedService, prefix: string): WireService {
   if (svc.joined) w.j = 1;
   if (svc.waited) w.wd = 1;
   if (svc.lastError) w.e = cap(svc.lastError);
+  if (svc.notBefore !== undefined) w.nb = rel(svc.notBefore);
+  const p = svc.prediction;
+  if (p) w.pd = [p.low, p.expected, p.high, p.samples];
+  if (svc.nextPollAt !== undefined) w.np = rel(svc.nextPollAt);
+  if (svc.pausedSince !== undefined) w.ps = rel(svc.pausedSince);
+  if (svc.url) w.u = svc.url.endsWith(c.domain) ? svc.url.slice(0, -c.domain.length) : `${svc.url}/`;
+  if (svc.readyPath !== undefined) w.rp = svc.readyPath;
+  if (svc.readySkip !== undefined) w.rs = svc.readySkip;
+  if (svc.memoryMb !== undefined) w.mm = svc.memoryMb;
+  if (svc.scalingArn) w.sa = c.scaling.indexOf(svc.scalingArn);
+  if (svc.runningAt !== undefined) w.ra = rel(svc.runningAt);
+  if (svc.probeStreak) w.pk = svc.probeStreak;
+  if (svc.probes) w.pn = svc.probes;
+  if (svc.lastProbe) w.pl = cap(svc.lastProbe);
+  if (svc.nextProbeAt !== undefined) w.pa = rel(svc.nextProbeAt);
+  if (svc.readyAt !== undefined) w.ry = rel(svc.readyAt);
+  if (svc.pausedHours !== undefined) w.ph = svc.pausedHours;
+  if (svc.savingsUsd !== undefined) w.sv = svc.savingsUsd;
   if (svc.result) {
     const r = svc.result;
     w.r = {
       o: OUTCOME_CODES[r.outcome],
       ...(r.reason ? { r: r.reason } : {}),
-      ...(r.durationSeconds !== undefined ? { d: r.durationSeconds } : {}),
-      at: r.finishedAt ? Date.parse(r.finishedAt) : 0,
+      at: r.finishedAt ? rel(Date.parse(r.finishedAt)) : 0,
       ...(r.error ? { e: cap(r.error) } : {}),
     };
   }
@@ -172,15 +252,27 @@ export function isBatchWire(value: unknown): value is BatchWire {
 
 /** Decodes the wire form; fields beside the batch's own (a Catch's `failure`) are kept. */
 export function decodeBatch<T extends BatchWire>(payload: T): BatchState & Omit<T, keyof BatchWire> {
-  const { svc, arnPrefix, v, ...rest } = payload;
+  const { svc, arnPrefix, v, t0, scaling, ...rest } = payload;
+  const codec: Codec = {
+    prefix: arnPrefix,
+    t0: v === 3 ? (t0 ?? 0) : 0,
+    scaling: scaling ?? [],
+    domain: `.${payload.region}.awsapprunner.com`,
+  };
   const phases = v === 1 ? PHASE_OF_V1 : PHASE_OF;
-  const services = Array.isArray(svc) ? svc.map((w) => decodeService(w, arnPrefix, phases)) : svc;
+  const services = Array.isArray(svc) ? svc.map((w) => decodeService(w, codec, phases, payload.run)) : svc;
   return { ...rest, services } as unknown as BatchState & Omit<T, keyof BatchWire>;
 }
 
-function decodeService(w: WireService, prefix: string, phases: Record<string, Phase>): TrackedService {
-  const arn = w.a ?? `${prefix}${w.i ?? ''}`;
+function decodeService(
+  w: WireService,
+  c: Codec,
+  phases: Record<string, Phase>,
+  run: BatchState['run'],
+): TrackedService {
+  const arn = w.a ?? `${c.prefix}${w.i ?? ''}`;
   const name = arn.split('/')[1] ?? arn;
+  const abs = (ms: number) => ms + c.t0;
   const svc: TrackedService = {
     arn,
     name,
@@ -190,7 +282,7 @@ function decodeService(w: WireService, prefix: string, phases: Record<string, Ph
     transientErrors: w.x ?? 0,
     notes: w.n ?? [],
     ...(w.o ? { operationId: w.o } : {}),
-    ...(w.t !== undefined ? { operationStartedAt: w.t } : {}),
+    ...(w.t !== undefined ? { operationStartedAt: abs(w.t) } : {}),
     ...(w.f ? { fromStatus: decodeCode(STATUS_OF, w.f) } : {}),
     ...(w.w ? { waitingFor: w.w } : {}),
     ...(w.l ? { leaseSet: true } : {}),
@@ -198,23 +290,34 @@ function decodeService(w: WireService, prefix: string, phases: Record<string, Ph
     ...(w.j ? { joined: true } : {}),
     ...(w.wd ? { waited: true } : {}),
     ...(w.e ? { lastError: w.e } : {}),
+    ...(w.nb !== undefined ? { notBefore: abs(w.nb) } : {}),
+    ...(w.pd ? { prediction: { low: w.pd[0], expected: w.pd[1], high: w.pd[2], samples: w.pd[3] } } : {}),
+    ...(w.np !== undefined ? { nextPollAt: abs(w.np) } : {}),
+    ...(w.ps !== undefined ? { pausedSince: abs(w.ps) } : {}),
+    ...(w.u !== undefined ? { url: w.u.endsWith('/') ? w.u.slice(0, -1) : `${w.u}${c.domain}` } : {}),
+    ...(w.rp !== undefined ? { readyPath: w.rp } : {}),
+    ...(w.rs !== undefined ? { readySkip: w.rs } : {}),
+    ...(w.mm !== undefined ? { memoryMb: w.mm } : {}),
+    ...(w.sa !== undefined && c.scaling[w.sa] ? { scalingArn: c.scaling[w.sa] } : {}),
+    ...(w.ra !== undefined ? { runningAt: abs(w.ra) } : {}),
+    ...(w.pk ? { probeStreak: w.pk } : {}),
+    ...(w.pn ? { probes: w.pn } : {}),
+    ...(w.pl ? { lastProbe: w.pl } : {}),
+    ...(w.pa !== undefined ? { nextProbeAt: abs(w.pa) } : {}),
+    ...(w.ry !== undefined ? { readyAt: abs(w.ry) } : {}),
+    ...(w.ph !== undefined ? { pausedHours: w.ph } : {}),
+    ...(w.sv !== undefined ? { savingsUsd: w.sv } : {}),
   };
   if (w.r) {
-    const result: ServiceResult = {
-      serviceArn: arn,
-      serviceName: name,
-      outcome: decodeCode(OUTCOME_OF, w.r.o),
-      ...(w.r.r ? { reason: w.r.r as OutcomeReason } : {}),
-      ...(svc.operationId ? { operationId: svc.operationId } : {}),
-      ...(svc.fromStatus ? { fromStatus: svc.fromStatus } : {}),
-      toStatus: svc.status,
-      ...(w.r.d !== undefined ? { durationSeconds: w.r.d } : {}),
-      polls: svc.polls,
-      finishedAt: new Date(w.r.at).toISOString(),
-      ...(svc.notes.length ? { notes: [...svc.notes] } : {}),
-      ...(w.r.e ? { error: w.r.e } : {}),
-    };
-    svc.result = result;
+    // The same builder as when the outcome was recorded: what it derives, it derives again.
+    svc.result = trackedResult(
+      run,
+      svc,
+      abs(w.r.at),
+      decodeCode(OUTCOME_OF, w.r.o),
+      w.r.r as OutcomeReason | undefined,
+      w.r.e,
+    );
   }
   return svc;
 }

@@ -114,6 +114,8 @@ export async function runShipped(shipped: Shipped, scenario: ShippedScenario): P
     AWS_ENDPOINT_URL_APPRUNNER: emulator.endpoint,
     AWS_ENDPOINT_URL_SNS: sns.endpoint,
     AWS_ENDPOINT_URL_SSM: ssm.endpoint,
+    // The contract's way to reach services' readiness through one endpoint: the emulator answers by Host.
+    READY_CHECK_ENDPOINT_URL: emulator.endpoint,
     AWS_XRAY_DAEMON_ADDRESS: xray.address,
   });
   let result: LocalRunResult;

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { FunctionId } from '../../cli/local/definition';
 import type { FunctionInvoker } from '../../cli/local/executor';
+import { LambdaInvocationError } from '../../cli/local/lambda-failures';
 import type { PackagedFunction, PackagedStack } from './packaged-stack';
 import type { InvokeMessage, LambdaError, RuntimeMessage } from './runtime/bootstrap';
 import { checkEnvironment, lambdaEnvironment, type Sandbox } from './sandbox';
@@ -14,14 +15,6 @@ import { checkEnvironment, lambdaEnvironment, type Sandbox } from './sandbox';
 // machine under the names Lambda gives them: the thrown error's name, `Runtime.ExitError`,
 // `Sandbox.Timedout`, and `Runtime.ImportModuleError` / `Runtime.HandlerNotFound` for a bundle that
 // cannot load.
-
-/** The error an invocation fails with, as Step Functions sees it: name = errorType, cause = the payload. */
-export class LambdaInvocationError extends Error {
-  constructor(readonly payload: LambdaError) {
-    super(JSON.stringify(payload));
-    this.name = payload.errorType;
-  }
-}
 
 /** A failure of the platform injected into one invocation of a function. */
 export interface LambdaFault {

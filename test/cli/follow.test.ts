@@ -199,12 +199,15 @@ describe('following an execution', () => {
           operationId: 'op-1',
           fromStatus: 'PAUSED',
           polls: 3,
+          // The wire form carries the start and the end; the duration (47 s) is rebuilt from them.
+          operationStartedAt: Date.parse('2026-11-28T03:01:03Z'),
           result: result('api-staging', 'SUCCEEDED', {
             serviceArn: arnOf('api-staging'),
             fromStatus: 'PAUSED',
             toStatus: 'RUNNING',
             durationSeconds: 47,
             polls: 3,
+            finishedAt: '2026-11-28T03:01:50Z',
           }),
         }),
       ]),

@@ -873,6 +873,7 @@ describe('the SDK adapter (SdkAppRunner) on the emulator', () => {
         /^arn:aws:apprunner:us-east-1:123456789012:autoscalingconfiguration\/high-availability\/1\/[0-9a-f]{32}$/,
       ),
       publiclyAccessible: false,
+      updatedAt: expect.any(Number),
     });
     expect(web).toMatchObject({ memoryMb: 3072, healthCheck: { protocol: 'TCP', path: '/' } });
     expect(web.publiclyAccessible).toBe(true);
@@ -882,7 +883,7 @@ describe('the SDK adapter (SdkAppRunner) on the emulator', () => {
     port.destroy();
   });
 
-  it('reads only the URL from ListServices summaries, which carry nothing else', async () => {
+  it('reads only the URL and the last change from ListServices summaries, which carry nothing else', async () => {
     // Prepare
     await useFleet(detailed);
     const port = adapter();
@@ -892,8 +893,8 @@ describe('the SDK adapter (SdkAppRunner) on the emulator', () => {
 
     // Assess
     expect(page.items.map((s) => Object.keys(s).sort())).toEqual([
-      ['arn', 'name', 'region', 'status', 'url'],
-      ['arn', 'name', 'region', 'status', 'url'],
+      ['arn', 'name', 'region', 'status', 'updatedAt', 'url'],
+      ['arn', 'name', 'region', 'status', 'updatedAt', 'url'],
     ]);
     expect(page.items[1]?.url).toBe(h.emulator.service('web-staging')?.url);
     port.destroy();

@@ -119,7 +119,7 @@ describe('run checks every flag before anything starts', () => {
     },
     { flags: ['--action', 'pause', '--ready-by', '10m'], says: '--ready-by only applies to --action resume' },
     { flags: ['--ready-by', 'teatime'], says: '--ready-by "teatime": expected an ISO-8601 time' },
-    { flags: ['--ready-by', '2d'], says: 'readyBy (--ready-by): is more than 24 hours ahead' },
+    { flags: ['--ready-by', '2d'], says: 'readyBy (--ready-by): is more than 12 hours ahead' },
     { flags: ['--ready-check', 'ping'], says: "argument 'ping' is invalid. Allowed choices are http, none" },
   ])(
     'exits 2 for run $flags, naming the problem, with no stack trace and no emulator',

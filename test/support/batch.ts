@@ -43,6 +43,7 @@ export function batchState(
     regionServiceCount: services.length,
     settings: {
       deadlineAt: now + 900_000,
+      operationDeadlineSeconds: 900,
       maxPolls: 400,
       maxInFlight: 1000,
       requestsPerSecond: 10,

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { BatchState, TrackedService } from '../../lib/workflow/batch';
+import { trackedResult } from '../../lib/workflow/service-result';
 import { decodeBatch, encodeBatch } from '../../lib/workflow/wire';
 import { batchState } from '../support/batch';
 
@@ -49,19 +50,15 @@ const tracked: fc.Arbitrary<TrackedService> = fc
       ...(r.leaseSet ? { leaseSet: true } : {}),
     };
     if (r.phase === 'DONE') {
-      svc.result = {
-        serviceArn: arn,
-        serviceName: r.name,
-        outcome: r.outcome as 'SUCCEEDED',
-        ...(r.outcome !== 'SUCCEEDED' ? { reason: 'DEADLINE_EXCEEDED' as const } : {}),
-        ...(svc.operationId ? { operationId: svc.operationId } : {}),
-        ...(svc.fromStatus ? { fromStatus: svc.fromStatus } : {}),
-        toStatus: svc.status,
-        polls: svc.polls,
-        finishedAt: new Date(r.finishedAt).toISOString(),
-        ...(svc.notes.length ? { notes: [...svc.notes] } : {}),
-        ...(r.error ? { error: r.error } : {}),
-      };
+      // A finished service's line is built as the engine builds it (the wire form rebuilds it the same way).
+      svc.result = trackedResult(
+        { action: 'resume' },
+        svc,
+        r.finishedAt,
+        r.outcome as 'SUCCEEDED',
+        r.outcome !== 'SUCCEEDED' ? 'DEADLINE_EXCEEDED' : undefined,
+        r.error,
+      );
     }
     return svc;
   });

@@ -319,7 +319,7 @@ describe('a failed App Runner call about one service', () => {
 });
 
 describe('the limits', () => {
-  const settings = { deadlineAt: NOW, maxPolls: 10 };
+  const settings = { deadline: NOW, maxPolls: 10 };
 
   it.each([
     {

@@ -162,13 +162,25 @@ describe('the state machine definition', () => {
   it('ends a run with a failed service in a Fail state raising ServicesFailed with the report as cause', () => {
     // Prepare
     const { definition } = loadDefinition();
+    const states = definition.States as Record<string, State>;
 
-    // Act
-    const fails = allStates(definition.States as Record<string, State>).filter(([, s]) => s.Type === 'Fail');
+    // Act: Report raises ServicesFailed (its message is the report); the Catch hands it to the Fail state
+    const report = states['Report the outcomes']!;
+    const caught = (report.Catch as Array<{ ErrorEquals: string[]; Next: string }>).find((c) =>
+      c.ErrorEquals.includes(ErrorNames.ServicesFailed),
+    );
+    const pass = states[caught?.Next ?? '']!;
+    const fails = allStates(states).filter(([, s]) => s.Type === 'Fail');
 
-    // Assess
+    // Assess: the Lambda error's cause is its JSON; the report is its errorMessage; a good run ends at Report
+    expect(report.End).toBe(true);
+    expect(pass).toMatchObject({
+      Type: 'Pass',
+      Parameters: { 'lambdaError.$': 'States.StringToJson($.verdict.Cause)' },
+      Next: 'Some services need attention',
+    });
     expect(fails.map(([, s]) => [s.Error, s.CausePath])).toEqual([
-      [ErrorNames.ServicesFailed, 'States.JsonToString($)'],
+      [ErrorNames.ServicesFailed, '$.lambdaError.errorMessage'],
     ]);
   });
 });

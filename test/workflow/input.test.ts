@@ -109,7 +109,7 @@ describe('invalid execution input', () => {
     // Assess
     expect(run.result.status).toBe('FAILED');
     expect(run.result.error?.name).toBe(ErrorNames.InvalidInput);
-    expect(run.result.error?.cause).toContain(message);
+    expect(run.result.error?.message).toContain(message);
     expect(run.result.report).toBeUndefined();
     expect(run.emulator.calls).toEqual([]);
     expect(run.result.alerts).toEqual([]);
@@ -126,9 +126,9 @@ describe('invalid execution input', () => {
 
     // Assess
     expect(run.result.error?.name).toBe(ErrorNames.InvalidInput);
-    expect(run.result.error?.cause).toContain('action:');
-    expect(run.result.error?.cause).toContain('targets.serviceArns[0]:');
-    expect(run.result.error?.cause).toContain('reason: is at most 512 characters');
+    expect(run.result.error?.message).toContain('action:');
+    expect(run.result.error?.message).toContain('targets.serviceArns[0]:');
+    expect(run.result.error?.message).toContain('reason: is at most 512 characters');
     expect(run.emulator.calls).toEqual([]);
   });
 
@@ -141,7 +141,7 @@ describe('invalid execution input', () => {
 
     // Assess
     expect(run.result.error?.name).toBe(ErrorNames.InvalidInput);
-    expect(run.result.error?.cause).toContain('targets: names 2 services; the limit is 1 per execution');
+    expect(run.result.error?.message).toContain('targets: names 2 services; the limit is 1 per execution');
     expect(run.emulator.calls).toEqual([]);
   });
 });

@@ -1,0 +1,66 @@
+import { describeAnswer, isGoodAnswer } from '../../lib/readiness/probe';
+import type { BatchState, TrackedService } from '../../lib/workflow/batch';
+import { type EngineDeps, finish, onCallFailure } from './apply';
+import { afterProbe } from './outcome';
+import { probeDueAt } from './pacing';
+
+/**
+ * Readiness: RUNNING is not ready. A resumed service is probed over HTTP (its ServiceUrl and ready path)
+ * until two answers in a row are below 500; the readiness time-out (./outcome.ts `limitReached`) ends it
+ * FAILED NOT_READY. Probes are plain HTTP requests, not App Runner calls: they do not use the request budget,
+ * and the ones due go out together.
+ */
+
+/** Probes at once at most this many services (the others follow in the next round). */
+const PROBES_AT_ONCE = 25;
+
+export async function probeDue(s: BatchState, deps: EngineDeps): Promise<void> {
+  const { probe, clock } = deps;
+  if (!probe) return;
+  const now = clock.now();
+  const due = s.services
+    .filter((svc) => {
+      const at = probeDueAt(svc);
+      return at !== undefined && at <= now;
+    })
+    .slice(0, PROBES_AT_ONCE);
+  if (due.length === 0) return;
+  const timeoutMs = (s.settings.probeTimeoutSeconds ?? 2) * 1000;
+  await Promise.all(
+    due.map(async (svc) => {
+      const answer = await probe.probe(svc.url ?? '', svc.readyPath ?? '/', timeoutMs);
+      record(s, svc, isGoodAnswer(answer), describeAnswer(answer), clock.now());
+    }),
+  );
+  // A service that keeps failing its probe may simply no longer be running (another run paused it, a
+  // deployment began): every few bad answers, ask App Runner.
+  for (const svc of due) {
+    if (svc.phase !== 'PROBING' || (svc.probeStreak ?? 0) > 0 || (svc.probes ?? 0) % STATUS_EVERY !== 0)
+      continue;
+    try {
+      const { status } = await deps.appRunner.describeService(svc.arn);
+      if (status === 'RUNNING') continue;
+      svc.status = status;
+      svc.readySkip = `the service left RUNNING (now ${status}) before it answered`;
+      finish(s, svc, { kind: 'finish', outcome: 'SUCCEEDED', notes: [svc.readySkip] }, clock.now());
+    } catch (error) {
+      onCallFailure(s, svc, error, deps);
+    }
+  }
+}
+
+/** Bad answers in a row after which the service's status is read again. */
+const STATUS_EVERY = 3;
+
+function record(s: BatchState, svc: TrackedService, good: boolean, answer: string, now: number): void {
+  svc.probes = (svc.probes ?? 0) + 1;
+  svc.lastProbe = answer;
+  const verdict = afterProbe(svc, good, now, s.settings.probeIntervalSeconds ?? 2);
+  if (verdict.kind === 'ready') {
+    svc.readyAt = now;
+    finish(s, svc, { kind: 'finish', outcome: 'SUCCEEDED' }, now);
+    return;
+  }
+  svc.probeStreak = verdict.streak;
+  svc.nextProbeAt = verdict.at;
+}

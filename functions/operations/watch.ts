@@ -1,0 +1,213 @@
+import { findOperation, MAX_PAGES, type OperationInfo, type ServiceInfo } from '../../lib/app-runner/port';
+import { describeError } from '../../lib/runtime/errors';
+import type { BatchState, TrackedService } from '../../lib/workflow/batch';
+import { type EngineDeps, finish, onCallFailure } from './apply';
+import { type AfterStatus, afterOperationLookup, afterStatus, operationTypeOf } from './outcome';
+import { dueForPoll, historyDueAt, nextPollAfterMiss, sweepIsCheaper } from './pacing';
+import { corrected, correctionFactor, pastDurations, predict } from './prediction';
+import { learnService } from './start';
+
+/**
+ * Watching operations: reading each service's history once (its predicted window, and when its last pause
+ * ended), and polling the services that are due — one ListServices sweep when that is cheaper than a
+ * DescribeService each. What a status means is decided by ./outcome.ts.
+ */
+
+const MS = 1000;
+
+/** Reads the histories that are due (ListOperations, one call each) until `until`. */
+export async function readHistories(s: BatchState, deps: EngineDeps, until: number): Promise<void> {
+  const due = s.services.filter((svc) => historyDueAt(s, svc, deps.clock.now()) !== undefined);
+  // Ready-by services first (their start depends on it), then operations in flight, oldest first.
+  due.sort((a, b) => rank(a) - rank(b) || (a.operationStartedAt ?? 0) - (b.operationStartedAt ?? 0));
+  for (const svc of due) {
+    if (deps.clock.now() >= until) break;
+    try {
+      const page = await deps.appRunner.listOperationsPage(svc.arn);
+      learnHistory(s, svc, page.items);
+    } catch (error) {
+      // Without history the service is polled on the defaults; nothing else depends on it.
+      svc.prediction = predictionFor(s, []);
+      deps.log.warn('could not read the service history; polling it on the defaults', {
+        serviceName: svc.name,
+        error: describeError(error).message,
+      });
+    }
+    if (svc.phase === 'PENDING' && s.run.readyBy) planReadyByStart(s, svc, deps.clock.now());
+  }
+}
+
+const rank = (svc: TrackedService) => (svc.phase === 'PENDING' ? 0 : 1);
+
+/** The prediction of this run's operation on the service, and when its last pause ended. */
+export function learnHistory(s: BatchState, svc: TrackedService, history: readonly OperationInfo[]): void {
+  const type = operationTypeOf(s.run.action);
+  // The operation this run tracks is not part of its own history.
+  const past = history.filter((op) => op.id !== svc.operationId);
+  svc.prediction = predictionFor(s, pastDurations(past, type));
+  if (s.run.action === 'resume') {
+    const lastPause = past.find((op) => op.type === 'PAUSE_SERVICE' || op.type === 'RESUME_SERVICE');
+    if (
+      lastPause?.type === 'PAUSE_SERVICE' &&
+      lastPause.status === 'SUCCEEDED' &&
+      lastPause.endedAt !== undefined
+    ) {
+      svc.pausedSince = lastPause.endedAt;
+    }
+  }
+}
+
+function predictionFor(s: BatchState, durations: number[]): NonNullable<TrackedService['prediction']> {
+  const { initialDelaySeconds } = s.settings;
+  return predict(durations, { low: initialDelaySeconds, expected: 60, high: 300 });
+}
+
+/**
+ * A ready-by service's start: as late as possible, yet ready before `readyBy` — its longest plausible
+ * resume (corrected by what this run has learnt), the warm-up after RUNNING, and a margin — never before
+ * the run.
+ */
+export function planReadyByStart(s: BatchState, svc: TrackedService, now: number): void {
+  const readyBy = Date.parse(s.run.readyBy ?? '');
+  if (Number.isNaN(readyBy)) return;
+  const p = corrected(svc.prediction ?? predictionFor(s, []), correctionFactor(s.learned ?? []));
+  const lead = p.high + (s.settings.readyWarmupSeconds ?? 30) + (s.settings.readyByMarginSeconds ?? 60);
+  svc.notBefore = Math.max(now, Math.floor(readyBy - lead * MS));
+}
+
+/** Polls every service that is due, with the cheapest mix of calls, stopping at `hardStop`. */
+export async function pollDue(s: BatchState, deps: EngineDeps, hardStop: number): Promise<void> {
+  const watched = dueForPoll(s, deps.clock.now());
+  if (watched.length === 0) return;
+  const unseen = new Map(watched.map((svc) => [svc.arn, svc]));
+  if (sweepIsCheaper(s, watched.length)) {
+    // One ListServices sweep covers up to 20 services a page; each page is acted on as soon as it arrives.
+    try {
+      let token: string | undefined;
+      let pages = 0;
+      for (; pages < MAX_PAGES; ) {
+        const out = await deps.appRunner.listServicesPage(s.region, token);
+        pages++;
+        for (const info of out.items) {
+          const svc = unseen.get(info.arn);
+          if (!svc) continue;
+          unseen.delete(info.arn);
+          await record(s, svc, info, deps);
+        }
+        token = out.nextToken;
+        if (!token || unseen.size === 0 || deps.clock.now() >= hardStop) break;
+      }
+      // Remember what a whole sweep costs (short pages make it dearer than the region's size says).
+      if (!token) s.sweepPages = pages;
+    } catch (error) {
+      deps.log.warn('ListServices sweep failed; describing the rest one by one', {
+        error: describeError(error).message,
+      });
+    }
+  }
+  for (const svc of unseen.values()) {
+    if (deps.clock.now() >= hardStop) break;
+    try {
+      await record(s, svc, await deps.appRunner.describeService(svc.arn), deps);
+    } catch (error) {
+      onCallFailure(s, svc, error, deps);
+    }
+  }
+}
+
+/** Records a freshly read status and acts on what it means. */
+async function record(
+  s: BatchState,
+  svc: TrackedService,
+  info: ServiceInfo,
+  deps: EngineDeps,
+): Promise<void> {
+  const now = deps.clock.now();
+  svc.polls++;
+  svc.status = info.status;
+  if (info.url) svc.url = info.url;
+  try {
+    let verdict: AfterStatus = afterStatus(svc, info.status, s.run.action);
+    if (verdict.kind === 'look-up-operation') {
+      verdict = afterOperationLookup(
+        svc,
+        info.status,
+        await findOperation(deps.appRunner, svc.arn, svc.operationId ?? ''),
+      );
+    }
+    if (verdict.kind === 'unchanged') {
+      svc.nextPollAt =
+        svc.phase === 'WAITING' ? now + s.settings.pollIntervalSeconds * MS : nextPollAfterMiss(s, svc, now);
+      return;
+    }
+    if (verdict.kind === 'act-now') {
+      svc.phase = 'PENDING';
+      svc.waitingFor = undefined;
+      svc.nextPollAt = undefined;
+      return;
+    }
+    if (verdict.kind !== 'finish') return;
+    if (verdict.outcome === 'SUCCEEDED' && !verdict.notes?.length) learnFromEnd(s, svc, info);
+    if (
+      verdict.outcome === 'SUCCEEDED' &&
+      info.status === 'RUNNING' &&
+      s.run.action === 'resume' &&
+      svc.phase === 'IN_FLIGHT'
+    ) {
+      await reachRunning(s, svc, info, deps);
+      return;
+    }
+    finish(s, svc, verdict, now);
+  } catch (error) {
+    onCallFailure(s, svc, error, deps);
+  }
+}
+
+/**
+ * The operation ended as it should: learn how long it really took against its prediction (App Runner's
+ * UpdatedAt is when it ended), so the rest of the run polls closer to the truth.
+ */
+function learnFromEnd(s: BatchState, svc: TrackedService, info: ServiceInfo): void {
+  const p = svc.prediction;
+  if (!p || p.samples === 0 || svc.operationStartedAt === undefined || info.updatedAt === undefined) return;
+  const actual = (info.updatedAt - svc.operationStartedAt) / MS;
+  if (actual <= 0) return;
+  s.learned = [...(s.learned ?? []), Math.round((actual / p.expected) * 1000) / 1000].slice(-50);
+}
+
+/**
+ * A resumed service is RUNNING. With a readiness probe to make, it now waits for two good answers in a row
+ * (./probing.ts); without one, it is done.
+ */
+async function reachRunning(
+  s: BatchState,
+  svc: TrackedService,
+  info: ServiceInfo,
+  deps: EngineDeps,
+): Promise<void> {
+  const now = deps.clock.now();
+  svc.runningAt = now;
+  // The probe's path depends on the full service (health check, ingress): read it when only a summary came.
+  if (
+    deps.probe &&
+    svc.readySkip === undefined &&
+    !svc.readyPath?.startsWith('/') &&
+    s.run.readyCheck !== 'none'
+  ) {
+    const full = info.healthCheck ? info : await deps.appRunner.describeService(svc.arn);
+    learnService(s, svc, full, deps);
+    if (!svc.readyPath?.startsWith('/') && svc.readySkip === undefined)
+      svc.readySkip = 'App Runner gave no service URL';
+  }
+  if (s.run.readyCheck === 'none') svc.readySkip = 'readyCheck none';
+  if (!deps.probe) svc.readySkip ??= 'no readiness probe configured';
+  if (svc.readySkip !== undefined) {
+    finish(s, svc, { kind: 'finish', outcome: 'SUCCEEDED' }, now);
+    return;
+  }
+  svc.phase = 'PROBING';
+  svc.probeStreak = 0;
+  svc.probes = 0;
+  svc.nextProbeAt = now;
+  svc.nextPollAt = undefined;
+}
