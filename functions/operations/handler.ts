@@ -15,7 +15,7 @@ import { advanceBatch, type Mode, settleAfterFailure } from './engine';
  */
 export function createHandler(
   mode: Mode,
-  source: RuntimeSource = lambdaRuntime({ appRunner: lambdaAppRunner }),
+  source: RuntimeSource = lambdaRuntime({ appRunner: lambdaAppRunner, probe: httpProbe }),
 ) {
   return makeHandler<unknown, BatchState>(async (event, rt) => {
     const batch = parseBatch(event);

@@ -6,7 +6,7 @@ import type {
 } from '../../lib/app-runner/port';
 import type { Action } from '../../lib/contract/execution-input';
 import type { Outcome, OutcomeReason } from '../../lib/contract/execution-result';
-import type { BatchSettings, TrackedService } from '../../lib/workflow/batch';
+import type { TrackedService } from '../../lib/workflow/batch';
 import { decide, desiredStatus } from '../../lib/workflow/decide';
 import type { RunInfo } from '../../lib/workflow/run';
 
