@@ -119,6 +119,9 @@ export async function runEmulatorCommand(
     throw error;
   }
 
+  // Listen for the signals before saying how to stop: a SIGTERM sent as soon as that line appears must
+  // find a handler, not Node's default action (which would end the process without a clean stop).
+  const stopped = untilStopped(io.signal, !options.keepRunning);
   const services = emulator.services();
   io.out(`App Runner emulator listening on ${emulator.endpoint}`);
   io.out(`Fleet: ${fleet} (account ${emulator.accountId}, default region ${emulator.region})`);
@@ -144,7 +147,7 @@ export async function runEmulatorCommand(
   io.out('Press Ctrl+C to stop.');
   io.out('');
 
-  const reason = await untilStopped(io.signal, !options.keepRunning);
+  const reason = await stopped;
   await emulator.stop();
   if (reason !== 'stopped') io.out(`Stopping: ${reason}.`);
   io.out(`Stopped after ${emulator.calls.length} call(s).`);
