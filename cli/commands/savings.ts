@@ -280,8 +280,8 @@ function ledgerText(ledger: Ledger, region: string, filtered: boolean): string {
     `${what}:`,
     chart.text,
     '',
-    'EST. SAVED is a lower bound: paused hours × MinSize × memory GB × the provisioned-memory price per GB-hour;',
-    `${LOWER_BOUND_REASON}.`,
+    'EST. SAVED is a lower bound: paused hours × MinSize × memory GB × the provisioned-memory price per GB-hour.',
+    `${LOWER_BOUND_REASON.charAt(0).toUpperCase()}${LOWER_BOUND_REASON.slice(1)}.`,
     ...priceLines(ledger),
   ].join('\n');
 }
