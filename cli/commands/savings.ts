@@ -237,7 +237,7 @@ function ledgerText(ledger: Ledger, region: string, filtered: boolean): string {
   const days = Math.round(period.hours / 24);
   const head =
     `Savings from pausing in ${region}, ${formatUtc(period.from)} → ${formatUtc(period.to)} ` +
-    `(${days >= 1 ? `${days} days` : hours(period.hours)})`;
+    `(${days > 1 ? `${days} days` : days === 1 ? '1 day' : hours(period.hours)})`;
   if (ledger.services.length === 0) {
     return `${head}\n\nNo App Runner service${filtered ? ' matched' : ` in ${region}`}: nothing to count.`;
   }
