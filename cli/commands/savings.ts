@@ -235,8 +235,12 @@ function historyText(r: LedgerRow): string {
 function ledgerText(ledger: Ledger, region: string, filtered: boolean): string {
   const { period, totals } = ledger;
   const days = Math.round(period.hours / 24);
+  // ARNs may name services of regions other than --region: name the regions the lines are in.
+  const inLines = new Set(ledger.services.map((r) => r.region));
+  const regions =
+    inLines.size > 0 ? [...inLines].sort((a, b) => Number(b === region) - Number(a === region)) : [region];
   const head =
-    `Savings from pausing in ${region}, ${formatUtc(period.from)} → ${formatUtc(period.to)} ` +
+    `Savings from pausing in ${regions.join(', ')}, ${formatUtc(period.from)} → ${formatUtc(period.to)} ` +
     `(${days > 1 ? `${days} days` : days === 1 ? '1 day' : hours(period.hours)})`;
   if (ledger.services.length === 0) {
     return `${head}\n\nNo App Runner service${filtered ? ' matched' : ` in ${region}`}: nothing to count.`;
@@ -268,10 +272,11 @@ function ledgerText(ledger: Ledger, region: string, filtered: boolean): string {
   // A rule above the total, like the one under the header.
   lines.splice(lines.length - 1, 0, lines[1] ?? '');
   const chart = dailyChart(ledger);
+  const left = totals.servicesWithoutEstimate;
   const what =
     chart.measure === 'usd'
-      ? `Estimated USD saved per day (days in ${period.timeZone})`
-      : `Paused service-hours per day (days in ${period.timeZone}; no service has a dollar estimate)`;
+      ? `Estimated USD saved per day (days in ${period.timeZone}${left > 0 ? `; ${left} service(s) without a dollar figure not included` : ''})`
+      : `Paused service-hours per day (days in ${period.timeZone}; no service has a dollar figure)`;
   return [
     head,
     '',

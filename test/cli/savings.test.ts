@@ -105,8 +105,9 @@ describe('apprunner-scheduler savings', () => {
   });
 
   it('--json totals are the sums of its lines', async () => {
-    // Act
-    const run = await runCli(['savings', '--since', '3d', '--json'], env);
+    // Act: the period given as an ISO time, three days back.
+    const since = new Date(Date.now() - 72 * 3_600_000).toISOString();
+    const run = await runCli(['savings', '--since', since, '--json'], env);
 
     // Assess
     expect(run.code).toBe(0);
@@ -177,6 +178,12 @@ describe('apprunner-scheduler savings', () => {
     const [row] = (JSON.parse(plain.out) as SavingsJson).services;
     expect(row).toMatchObject({ service: 'eu-api', usdPerGbHour: null, estimatedSavingsUsd: null });
     expect(plain.err).toContain('note: no list price for eu-central-1 in the built-in table');
+    const text = await runCli(['savings', '--since', '3d', '--service', arn, 'api-staging'], env);
+    expect(text.out).toMatch(/^Savings from pausing in us-east-1, eu-central-1, /m);
+    expect(text.out).toMatch(/^eu-api\s+52\.0 h\s+20\.0 h\s+72 %\s+1 × 2 GB\s+—\s+—\s*$/m);
+    expect(text.out).toContain(
+      'Estimated USD saved per day (days in UTC; 1 service(s) without a dollar figure not included):',
+    );
     const [pricedRow] = (JSON.parse(priced.out) as SavingsJson).services;
     expect(pricedRow?.usdPerGbHour).toBe(0.008);
     expect(pricedRow?.estimatedSavingsUsd).toBeCloseTo(52 * 2 * 0.008, 2);
