@@ -79,11 +79,10 @@ export function register(program: Command): void {
         "paused hours × MinSize (its auto scaling configuration) × memory GB × the region's provisioned-memory " +
         'price — then a total and a bar per day, so nights and weekends show at a glance.',
     )
-    .option(
-      '--since <when>',
-      'the period: a duration back from now (30d, 7d, 12h) or an ISO-8601 time',
-      (v: string) => parseSavingsSince(v),
-      30 * 24 * HOUR,
+    .addOption(
+      new Option('--since <when>', 'the period: a duration back from now (30d, 7d, 12h) or an ISO-8601 time')
+        .argParser((v: string) => parseSavingsSince(v))
+        .default(30 * 24 * HOUR, '30d'),
     )
     .option('-t, --tag <key=value...>', 'services carrying all these tags')
     .option('--service <name...>', 'these services (names, or ARNs in any region)')
@@ -108,10 +107,10 @@ back App Runner's history reaches when it does not reach the period's start: hou
 neither paused nor running.
 
 The estimate is a LOWER BOUND: a running service also pays for active vCPU and memory while it serves
-traffic, which pausing saved too but is not counted. Built-in prices (USD per GB-hour, retrieved
-${PRICE_TABLE_RETRIEVED}): ${Object.entries(PROVISIONED_PRICES)
-        .map(([region, p]) => `${region} ${p.usdPerGbHour}`)
-        .join(', ')}.
+traffic, which pausing saved too but is not counted. Built-in prices, USD per GB-hour (retrieved ${PRICE_TABLE_RETRIEVED}):
+  ${Object.entries(PROVISIONED_PRICES)
+    .map(([region, p]) => `${region} ${p.usdPerGbHour}`)
+    .join(', ')}
 A region not in that list gets no dollar figure: pass --price-per-gb-hour. See docs/DEPLOY.md "Savings estimate".
 
 --service and --tag select the union of what they match; with neither, every service of the region.
