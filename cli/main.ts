@@ -13,6 +13,7 @@ const commandModules: Array<() => Promise<CommandModule>> = [
   () => import('./commands/status'),
   () => import('./commands/schedules'),
   () => import('./commands/history'),
+  () => import('./commands/savings'),
   () => import('./commands/freeze'),
   () => import('./commands/run'),
   () => import('./commands/emulator'),

@@ -587,6 +587,63 @@ describe('the packaged CloudFormation template', () => {
     expect(JSON.stringify(template)).not.toMatch(/(?<![\d])\d{12}(?![\d])/);
   });
 
+  it('shows on the dashboard what pausing saved: a 30-day total and a breakdown by service', () => {
+    // Prepare: the body is a Fn::Sub template; substitute the pseudo-parameters to read it as JSON.
+    const [body] = (template.Resources.Dashboard as any).Properties.DashboardBody['Fn::Sub'] as [
+      string,
+      unknown,
+    ];
+    const widgets = (
+      JSON.parse(body.replace(/\$\{[^}]+\}/g, 'x')) as {
+        widgets: Array<{
+          type: string;
+          x: number;
+          y: number;
+          width: number;
+          height: number;
+          properties: any;
+        }>;
+      }
+    ).widgets;
+    const byTitle = (title: string) => widgets.find((w) => w.properties.title === title)?.properties;
+
+    // Act
+    const total = byTitle('Savings, last 30 days');
+    const byService = byTitle('Estimated USD saved by service, last 30 days');
+    const perDay = byTitle('Estimated USD saved per day, by service');
+
+    // Assess: the totals are the report's dimensions (the function's service + Action); the breakdown finds
+    // every App Runner service's own series by its `service` dimension alone.
+    expect(total).toMatchObject({
+      view: 'singleValue',
+      stat: 'Sum',
+      setPeriodToTimeRange: true,
+      start: '-P30D',
+    });
+    expect(total.metrics.map((m: unknown[]) => m.slice(0, 6))).toEqual([
+      ['AppRunnerScheduler', 'EstimatedSavingsUsd', 'service', 'apprunner-scheduler', 'Action', 'resume'],
+      ['AppRunnerScheduler', 'PausedHours', 'service', 'apprunner-scheduler', 'Action', 'resume'],
+    ]);
+    const search = (period: number) =>
+      `SEARCH('{AppRunnerScheduler,service} MetricName="EstimatedSavingsUsd"', 'Sum', ${period})`;
+    expect(byService).toMatchObject({ view: 'bar', setPeriodToTimeRange: true, start: '-P30D' });
+    expect(byService.metrics[0][0].expression).toBe(search(2_592_000));
+    expect(perDay).toMatchObject({ view: 'timeSeries', stacked: true, period: 86_400 });
+    expect(perDay.metrics[0][0].expression).toBe(search(86_400));
+    expect(widgets.find((w) => w.type === 'text')?.properties.markdown).toContain(
+      'apprunner-scheduler savings',
+    );
+    // Laid out on the 24-column grid without overlapping.
+    for (const [i, a] of widgets.entries()) {
+      expect(a.x + a.width).toBeLessThanOrEqual(24);
+      for (const b of widgets.slice(i + 1)) {
+        const apart =
+          a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+        expect(apart, `${a.properties.title ?? a.type} overlaps ${b.properties.title ?? b.type}`).toBe(true);
+      }
+    }
+  });
+
   it('passes cfn-lint without errors or warnings, with scheduler schedules and with classic rules', async () => {
     // Act
     const results = await Promise.all([cfnLint(templatePath), cfnLint(mixedPath)]);
