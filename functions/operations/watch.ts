@@ -5,6 +5,7 @@ import { type EngineDeps, finish, onCallFailure } from './apply';
 import { type AfterStatus, afterOperationLookup, afterStatus, operationTypeOf } from './outcome';
 import { dueForPoll, historyDueAt, nextPollAfterMiss, sweepIsCheaper } from './pacing';
 import { corrected, correctionFactor, pastDurations, predict } from './prediction';
+import { noteSavings } from './savings';
 import { learnService } from './start';
 
 /**
@@ -187,18 +188,22 @@ async function reachRunning(
 ): Promise<void> {
   const now = deps.clock.now();
   svc.runningAt = now;
-  // The probe's path depends on the full service (health check, ingress): read it when only a summary came.
-  if (
-    deps.probe &&
+  // The probe's path depends on the full service (health check, ingress), and the savings estimate on its
+  // memory: read it when only a summary came.
+  const needsProbePath =
+    deps.probe !== undefined &&
     svc.readySkip === undefined &&
     !svc.readyPath?.startsWith('/') &&
-    s.run.readyCheck !== 'none'
-  ) {
+    s.run.readyCheck !== 'none';
+  const needsMemory = svc.pausedSince !== undefined && svc.memoryMb === undefined;
+  if (needsProbePath || needsMemory) {
     const full = info.healthCheck ? info : await deps.appRunner.describeService(svc.arn);
     learnService(s, svc, full, deps);
-    if (!svc.readyPath?.startsWith('/') && svc.readySkip === undefined)
-      svc.readySkip = 'App Runner gave no service URL';
   }
+  if (needsProbePath && !svc.readyPath?.startsWith('/') && svc.readySkip === undefined) {
+    svc.readySkip = 'App Runner gave no service URL';
+  }
+  await noteSavings(s, svc, deps);
   if (s.run.readyCheck === 'none') svc.readySkip = 'readyCheck none';
   if (!deps.probe) svc.readySkip ??= 'no readiness probe configured';
   if (svc.readySkip !== undefined) {

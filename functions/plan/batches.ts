@@ -56,6 +56,9 @@ export function makeBatches(
     probeTimeoutSeconds: config.READY_PROBE_TIMEOUT_SECONDS,
     readyWarmupSeconds: config.READY_WARMUP_SECONDS,
     readyByMarginSeconds: config.READY_BY_MARGIN_SECONDS,
+    ...(config.PROVISIONED_PRICE_PER_GB_HOUR !== undefined
+      ? { usdPerGbHour: config.PROVISIONED_PRICE_PER_GB_HOUR }
+      : {}),
   };
   return chunks.map((chunk, index) => ({
     run,

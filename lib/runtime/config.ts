@@ -38,6 +38,12 @@ const ConfigSchema = z
     /** Ready-by: the warm-up assumed after RUNNING, and the safety margin, when planning each service's start. */
     READY_WARMUP_SECONDS: int(0, 1800, 30),
     READY_BY_MARGIN_SECONDS: int(0, 3600, 60),
+    /** Provisioned memory price ($/GB-hour) for the savings estimate; empty: the shipped price table. */
+    PROVISIONED_PRICE_PER_GB_HOUR: z
+      .string()
+      .regex(/^(\d+(\.\d+)?)?$/, 'must be a price such as 0.007, or empty')
+      .default('')
+      .transform((v) => (v === '' ? undefined : Number(v))),
     /** Send every readiness probe to this base URL, with Host set to the service's URL (contract). */
     READY_CHECK_ENDPOINT_URL: z
       .string()

@@ -141,5 +141,10 @@ export const SERVICE_ARNS = {
   // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not a JS template.
   'Fn::Sub': 'arn:${AWS::Partition}:apprunner:${AWS::Region}:${AWS::AccountId}:service/*',
 };
+/** The App Runner auto scaling configurations of the stack's own account and region (read for savings). */
+export const SCALING_ARNS = {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not a JS template.
+  'Fn::Sub': 'arn:${AWS::Partition}:apprunner:${AWS::Region}:${AWS::AccountId}:autoscalingconfiguration/*',
+};
 /** The condition that pins ListServices (no resource-level permissions) to the stack's region. */
 export const THIS_REGION_ONLY = { StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } } };

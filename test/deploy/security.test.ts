@@ -10,6 +10,7 @@ import {
   packageStack,
   removePackage,
   resourcesOfType,
+  SCALING_ARNS,
   SERVICE_ARNS,
   type Statement,
   THIS_REGION_ONLY,
@@ -60,9 +61,10 @@ function ownResource(value: unknown): string | undefined {
  * What a policy Resource reaches: `any` ("*"), `app-runner-services` (services of this account and region),
  * `own` (a resource of this stack, its versions or its executions), or `unknown`.
  */
-function reach(resource: unknown): 'any' | 'app-runner-services' | 'own' | 'unknown' {
+function reach(resource: unknown): 'any' | 'app-runner-services' | 'app-runner-scaling' | 'own' | 'unknown' {
   if (resource === '*') return 'any';
   if (JSON.stringify(resource) === JSON.stringify(SERVICE_ARNS)) return 'app-runner-services';
+  if (JSON.stringify(resource) === JSON.stringify(SCALING_ARNS)) return 'app-runner-scaling';
   if (ownResource(resource)) return 'own';
   const sub = (resource as { 'Fn::Sub'?: [string, Record<string, unknown>] | string })['Fn::Sub'];
   // The stage's freeze parameter: the stack's own, though it does not create it (a deploy must not lift a freeze).
@@ -101,8 +103,20 @@ describe('security of the packaged stack', () => {
       }
       for (const action of [s.Action].flat().filter((a) => a.startsWith('apprunner:'))) {
         if (action === 'apprunner:ListServices') continue;
-        expect([s.Resource].flat().map(reach), `${s.role} ${action}`).toEqual(['app-runner-services']);
+        // Auto scaling configurations are read (MinSize, for the savings estimate), never changed.
+        const expected =
+          action === 'apprunner:DescribeAutoScalingConfiguration'
+            ? 'app-runner-scaling'
+            : 'app-runner-services';
+        expect([s.Resource].flat().map(reach), `${s.role} ${action}`).toEqual([expected]);
       }
+    }
+    // Only the two batch-engine roles read auto scaling configurations: the savings of a resume need MinSize.
+    const scaling = statements.filter((s) =>
+      [s.Action].flat().includes('apprunner:DescribeAutoScalingConfiguration'),
+    );
+    expect(scaling.map((s) => s.role).sort()).toEqual(['CheckOperationsRole', 'StartOperationsRole']);
+    for (const s of statements) {
     }
     // Only the two batch-engine roles may tag or untag, and only the keep-awake lease's own tags.
     const tagging = statements.filter((s) =>

@@ -16,6 +16,7 @@ import {
   REPO,
   removePackage,
   resourcesOfType,
+  SCALING_ARNS,
   SERVICE_ARNS,
   type Statement,
   THIS_REGION_ONLY,
@@ -313,6 +314,7 @@ describe('the packaged CloudFormation template', () => {
           ],
           Resource: SERVICE_ARNS,
         },
+        { Effect: 'Allow', Action: 'apprunner:DescribeAutoScalingConfiguration', Resource: SCALING_ARNS },
         {
           Effect: 'Allow',
           Action: ['apprunner:TagResource', 'apprunner:UntagResource'],

@@ -242,3 +242,51 @@ describe('ready-by wake-ups', () => {
     expect(metricValues(run.result.captured.emf, 'ReadyByMissedSeconds')).toEqual([0]);
   });
 });
+
+describe('what pausing saved', () => {
+  it('adds the paused hours and the estimated saving to the line of a resume that ends a paused interval', async () => {
+    // Prepare: paused 10 hours ago (its last operation), 2 GB, MinSize 3, in us-east-1 ($0.007 per GB-hour)
+    const fleet = {
+      autoScalingConfigurations: [{ name: 'high-availability', minSize: 3, maxSize: 10, maxConcurrency: 50 }],
+      services: [
+        paused(
+          'api-staging',
+          { resume: 30 },
+          {
+            instance: { cpu: '1 vCPU', memory: '2 GB' },
+            autoScaling: 'high-availability',
+            history: {
+              operations: [
+                {
+                  type: 'PAUSE_SERVICE',
+                  status: 'SUCCEEDED',
+                  startedSecondsAgo: 36_030,
+                  durationSeconds: 30,
+                },
+                {
+                  type: 'RESUME_SERVICE',
+                  status: 'SUCCEEDED',
+                  startedSecondsAgo: 86_400,
+                  durationSeconds: 40,
+                },
+              ],
+            },
+          },
+        ),
+      ],
+    };
+
+    // Act
+    const run = await runScenario({ fleet, input: wake(['api-staging']) });
+
+    // Assess: the resume started within a second of T0, 10 hours after the pause ended
+    const line = run.outcome('api-staging');
+    expect(line.pausedHours).toBeCloseTo(10, 1);
+    expect(line.estimatedSavingsUsd).toBeCloseTo(10 * 3 * 2 * 0.007, 3);
+    expect(run.metricValues('EstimatedSavingsUsd')).toEqual([
+      line.estimatedSavingsUsd,
+      line.estimatedSavingsUsd,
+    ]);
+    expect(run.calls('DescribeAutoScalingConfiguration')).toHaveLength(1);
+  });
+});
