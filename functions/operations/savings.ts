@@ -18,12 +18,13 @@ export async function noteSavings(s: BatchState, svc: TrackedService, deps: Engi
   if (price === undefined || svc.memoryMb === undefined || !svc.scalingArn) return;
   const minSize = await minSizeOf(s, svc.scalingArn, deps);
   if (minSize === undefined) return;
-  svc.savingsUsd = estimatedSavingsUsd({
+  const usd = estimatedSavingsUsd({
     pausedHours: hours,
     minSize,
     memoryMb: svc.memoryMb,
     usdPerGbHour: price,
   });
+  svc.savingsUsd = Math.round(usd * 10_000) / 10_000;
 }
 
 /** MinSize of an auto scaling configuration, read once per batch (services mostly share one). */
