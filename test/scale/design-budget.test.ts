@@ -9,7 +9,7 @@ import {
 } from '../../functions/plan/history-budget';
 import { VirtualClock } from '../../lib/runtime/clock';
 import { loadConfig } from '../../lib/runtime/config';
-import { peakPerSecond } from '../../scripts/bench';
+import { peakPerSecond } from '../../scripts/bench/figures';
 
 // These tests keep the design honest without timing anything: they count events, requests and delays.
 
