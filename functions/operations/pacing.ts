@@ -26,10 +26,14 @@ export function usesHistory(s: BatchState): boolean {
   return s.settings.predictFromHistory === true;
 }
 
-/** When a service's history should be read: before polling (in flight) or before planning its start (ready-by). */
+/**
+ * When a service's history should be read: before planning its start (ready-by), and before its first poll
+ * (in flight) — once no other service waits to be started: starts come first, they set the run's pace
+ * (until then an operation is polled as one without history).
+ */
 export function historyDueAt(s: BatchState, svc: TrackedService, now: number): number | undefined {
   if (!usesHistory(s) || svc.prediction) return undefined;
-  if (svc.phase === 'IN_FLIGHT') return now;
+  if (svc.phase === 'IN_FLIGHT') return canStartMore(s, now) ? undefined : now;
   if (svc.phase === 'PENDING' && s.run.readyBy && svc.notBefore === undefined) return now;
   return undefined;
 }

@@ -18,7 +18,11 @@ const MS = 1000;
 
 /** Reads the histories that are due (ListOperations, one call each) until `until`. */
 export async function readHistories(s: BatchState, deps: EngineDeps, until: number): Promise<void> {
-  const due = s.services.filter((svc) => historyDueAt(s, svc, deps.clock.now()) !== undefined);
+  const now = deps.clock.now();
+  const due = s.services.filter((svc) => {
+    const at = historyDueAt(s, svc, now);
+    return at !== undefined && at <= now;
+  });
   // Ready-by services first (their start depends on it), then operations in flight, oldest first.
   due.sort((a, b) => rank(a) - rank(b) || (a.operationStartedAt ?? 0) - (b.operationStartedAt ?? 0));
   for (const svc of due) {

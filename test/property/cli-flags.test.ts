@@ -159,7 +159,11 @@ describe('run checks every flag before anything starts', () => {
 
     // Act
     const check = () =>
-      checkSetVariables(Object.fromEntries(tunableNames().map((name) => [name, String(defaults[name])])));
+      checkSetVariables(
+        Object.fromEntries(
+          tunableNames().map((name) => [name, defaults[name] === undefined ? '' : String(defaults[name])]),
+        ),
+      );
 
     // Assess
     expect(tunableNames()).toContain('MAX_POLLS');
