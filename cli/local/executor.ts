@@ -6,7 +6,7 @@ import { createHandler as createOperations } from '../../functions/operations/ha
 import { createHandler as createPlan } from '../../functions/plan/handler';
 import { createHandler as createReport } from '../../functions/report/handler';
 import type { AlertMessage, AlertPublisher } from '../../lib/alerts';
-import { SdkAppRunner } from '../../lib/app-runner/sdk';
+import { immediateRetries, SdkAppRunner } from '../../lib/app-runner/sdk';
 import type { ExecutionReport, ServiceResult } from '../../lib/contract/execution-result';
 import type { FreezeStore } from '../../lib/freeze/freeze';
 import { type Clock, ManualClock, VirtualClock } from '../../lib/runtime/clock';
@@ -22,7 +22,16 @@ import { asLambdaError } from './lambda-failures';
 /** Something that happened to a service during a local run, for live progress. */
 export interface ProgressEvent {
   at: number;
-  kind: 'planned' | 'scheduled' | 'started' | 'joined' | 'waiting' | 'polled' | 'running' | 'finished';
+  kind:
+    | 'planned'
+    | 'scheduled'
+    | 'started'
+    | 'joined'
+    | 'waiting'
+    | 'polled'
+    | 'running'
+    | 'throttled'
+    | 'finished';
   service: string;
   detail: string;
 }
@@ -139,6 +148,11 @@ export async function runLocalExecution(
   const alerts = options.alerts ?? recorder;
   const appRunner = new SdkAppRunner({
     maxAttempts: config.APPRUNNER_SDK_MAX_ATTEMPTS,
+    // On a simulated clock the SDK's own retries would back off in real time (minutes of silence in a demo):
+    // they retry at once, and the functions' retries (lib/app-runner/guarded.ts) back off on the clock.
+    ...(clock instanceof VirtualClock
+      ? { retryStrategy: immediateRetries(config.APPRUNNER_SDK_MAX_ATTEMPTS) }
+      : {}),
     requestTimeoutMs: config.APPRUNNER_REQUEST_TIMEOUT_MS,
     // The emulator accepts any signature; real AWS uses the SDK's own chain.
     ...(options.appRunnerEndpoint
@@ -526,6 +540,15 @@ function reportBatchProgress(
         detail: `${r.outcome}${r.reason ? ` ${r.reason}` : ''}${r.durationSeconds !== undefined ? ` after ${r.durationSeconds}s` : ''}${ready}${missed}`,
       });
     }
+  }
+  const retried = (after.retried ?? 0) - (before?.retried ?? 0);
+  if (retried > 0) {
+    push({
+      at: clock.now(),
+      kind: 'throttled',
+      service: '(App Runner)',
+      detail: `${retried} request${retried === 1 ? '' : 's'} refused for a moment (throttling, 5xx, time-out) and retried`,
+    });
   }
   events.sort((x, y) => x.at - y.at);
   for (const e of events) emit(e);

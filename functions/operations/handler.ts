@@ -22,8 +22,12 @@ export function createHandler(
     const log = rt.logger.createChild({
       persistentKeys: { executionId: batch.run.executionId, batchId: batch.batchId, step: mode },
     });
+    let retried = 0;
     const appRunner = guarded(rt.appRunner, rt.clock, {
       requestsPerSecond: batch.settings.requestsPerSecond,
+      onRetry: () => {
+        retried++;
+      },
     });
     const doneBefore = new Set(batch.services.filter((s) => s.result).map((s) => s.arn));
     const deps = {
@@ -39,6 +43,7 @@ export function createHandler(
     const next = failure
       ? await settleAfterFailure({ ...batch, failure }, deps)
       : await advanceBatch(batch, mode, deps);
+    if (retried > 0) next.retried = (batch.retried ?? 0) + retried;
     for (const svc of next.services) {
       if (svc.result && !doneBefore.has(svc.arn)) {
         log.info('service finished', {

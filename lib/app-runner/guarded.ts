@@ -9,6 +9,8 @@ export interface GuardOptions {
   attempts?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** Told of every transient failure that is retried (throttling, 5xx, a time-out), e.g. to count them. */
+  onRetry?: (error: AppRunnerCallError) => void;
 }
 
 /**
@@ -28,6 +30,7 @@ export function guarded(port: AppRunnerPort, clock: Clock, options: GuardOptions
         return await fn();
       } catch (error) {
         if (!(error instanceof AppRunnerCallError) || !error.transient || attempt >= attempts) throw error;
+        options.onRetry?.(error);
         const ceiling = Math.min(cap, base * 2 ** (attempt - 1));
         await clock.sleep(Math.round(ceiling / 2 + Math.random() * (ceiling / 2)));
       }

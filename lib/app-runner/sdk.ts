@@ -12,6 +12,7 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-apprunner';
+import type { RetryStrategyV2, RetryToken } from '@smithy/types';
 import { regionOfArn } from './arn';
 import {
   AppRunnerCallError,
@@ -32,6 +33,11 @@ export interface SdkAdapterOptions {
   maxAttempts?: number;
   /** Abort a call whose response takes longer than this (a per-call abort signal, any SDK version). */
   requestTimeoutMs?: number;
+  /**
+   * How the SDK retries (default: its standard strategy, backing off in real time). The local runner on a
+   * simulated clock retries at once instead: the functions' own retries back off on that clock.
+   */
+  retryStrategy?: RetryStrategyV2;
   /** Hook to instrument each client once (e.g. X-Ray through Powertools Tracer). */
   instrument?: (client: AppRunnerClient) => AppRunnerClient;
   /** Endpoint for every region (the emulator); default the SDK's resolution, `AWS_ENDPOINT_URL_APPRUNNER` included. */
@@ -55,6 +61,7 @@ export class SdkAppRunner implements AppRunnerPort {
       client = new AppRunnerClient({
         region,
         maxAttempts: this.options.maxAttempts ?? 3,
+        ...(this.options.retryStrategy ? { retryStrategy: this.options.retryStrategy } : {}),
         ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
         ...(this.options.credentials ? { credentials: this.options.credentials } : {}),
         requestHandler: {
@@ -280,4 +287,22 @@ export function classify(operation: string, error: unknown): AppRunnerCallError 
 function isNetworkError(e: { name?: string; code?: string; message?: string }): boolean {
   const text = `${e.name ?? ''} ${e.code ?? ''} ${e.message ?? ''}`;
   return /Timeout|Abort|ECONNRESET|ECONNREFUSED|EPIPE|socket hang up|ETIMEDOUT|EAI_AGAIN/i.test(text);
+}
+
+/**
+ * SDK retries that do not wait: up to `maxAttempts` attempts for throttling, 5xx and transient errors, at
+ * once. For a simulated clock, where waiting in real time would only stall a demo or a test, and the
+ * functions' own retries (./guarded.ts) do the backing off on that clock.
+ */
+export function immediateRetries(maxAttempts: number): RetryStrategyV2 {
+  const token = (count: number): RetryToken => ({ getRetryCount: () => count, getRetryDelay: () => 0 });
+  return {
+    acquireInitialRetryToken: async () => token(0),
+    refreshRetryTokenForRetry: async (previous, info) => {
+      const next = previous.getRetryCount() + 1;
+      if (next >= maxAttempts || info.errorType === 'CLIENT_ERROR') throw info.error ?? new Error('no retry');
+      return token(next);
+    },
+    recordSuccess: () => undefined,
+  };
 }

@@ -131,6 +131,8 @@ export interface BatchState {
   allDone: boolean;
   /** App Runner requests made by this batch so far. */
   requests: number;
+  /** Of these, refused for a moment (throttling, 5xx, time-outs) and retried. */
+  retried?: number;
   /** Actual ÷ predicted duration of the operations that ended in this run (what the run learnt). */
   learned?: number[];
   /** ListServices pages the last sweep of the region took (short pages make a sweep dearer). */

@@ -32,6 +32,7 @@ export interface BatchWire {
   nextCheckAt?: string;
   allDone: boolean;
   requests: number;
+  retried?: number;
   learned?: number[];
   sweepPages?: number;
   minSizes?: Record<string, number>;
@@ -178,6 +179,7 @@ function encodeAll(state: BatchState): BatchWire {
     ...(state.nextCheckAt ? { nextCheckAt: state.nextCheckAt } : {}),
     allDone: state.allDone,
     requests: state.requests,
+    ...(state.retried ? { retried: state.retried } : {}),
     ...(state.learned?.length ? { learned: state.learned } : {}),
     ...(state.sweepPages !== undefined ? { sweepPages: state.sweepPages } : {}),
     ...(state.minSizes && Object.keys(state.minSizes).length ? { minSizes: state.minSizes } : {}),
