@@ -299,6 +299,7 @@ export class InMemoryAppRunner implements AppRunnerPort {
       region: service.region,
       status: this.status(service),
       url: service.url,
+      autoScalingConfigurationArn: `arn:aws:apprunner:${service.region}:${this.accountId}:autoscalingconfiguration/DefaultConfiguration/1/${'0'.repeat(31)}1`,
       ...(service.memoryMb !== undefined ? { memoryMb: service.memoryMb } : {}),
     };
   }
