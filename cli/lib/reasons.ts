@@ -2,7 +2,7 @@ import type { OutcomeReason } from '../../lib/contract/execution-result';
 
 /**
  * What each outcome reason means to the person on call, and what to do. Kept in step with
- * docs/RUNBOOK.md ("What each reason means") and the decisions in lib/decide.ts and lib/batch.ts.
+ * docs/RUNBOOK.md ("What each reason means") and the decisions in lib/workflow/decide.ts and functions/operations/outcome.ts.
  */
 export const REASONS: Record<OutcomeReason, { meaning: string; action: string }> = {
   ALREADY_RUNNING: {

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
-/** The repository root (this file lives in lib/local/). */
+/** The repository root (this file lives in cli/local/). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DEFINITION_PATH = resolve(REPO_ROOT, 'statemachine', 'scheduler.asl.yaml');
 

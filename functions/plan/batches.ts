@@ -31,9 +31,12 @@ export function makeBatches(
   }
   const concurrent = Math.max(1, Math.min(config.MAX_BATCH_CONCURRENCY, chunks.length));
   // Keeps every execution's history bounded whatever the fleet size (see ./history-budget.ts).
+  // A ready-by run starts its services over a span too (each at its own time, at most a deadline apart: a
+  // longer lead would be a service that could not finish in time anyway): rounds over twice the deadline.
+  const horizon = run.readyBy ? 2 * config.OPERATION_DEADLINE_SECONDS : config.OPERATION_DEADLINE_SECONDS;
   const minDelay = minDelayWithinBudget(
     chunks.length,
-    config.OPERATION_DEADLINE_SECONDS,
+    horizon,
     config.POLL_MIN_DELAY_SECONDS,
     config.HISTORY_EVENT_BUDGET,
   );

@@ -19,9 +19,12 @@ const SIMPLE = 2;
 const MAP = 4;
 const ITERATION = 2;
 
-/** Plan, the Map, Report, the final Choice and the terminal state, plus the execution's own two events. */
+/**
+ * Plan, the Map, Report and (on the failure path) the two states after it, plus the execution's own two
+ * events — an upper bound: a run that ends well ends at Report.
+ */
 export const FIXED_EVENTS = 2 + TASK + MAP + TASK + SIMPLE + SIMPLE;
-/** A Map iteration: its start/end, Start, the first Choice and the batch's terminal state. */
+/** A Map iteration: its start/end, Start, and (an upper bound) a Choice and the batch's terminal state. */
 export const PER_BATCH_EVENTS = ITERATION + TASK + SIMPLE + SIMPLE;
 /** One Wait → Check → Choice round. */
 export const PER_ROUND_EVENTS = SIMPLE + TASK + SIMPLE;
