@@ -130,13 +130,9 @@ async function runFreeze(opts: FreezeOptions): Promise<number> {
     const region = await resolveRegion(opts.region);
     const { store, close } = freezeStore(stage, region);
     try {
-      let previous: Freeze | undefined;
-      try {
-        previous = await store.get();
-      } catch (error) {
-        if (!(error instanceof InvalidFreezeError)) throw fromAwsError(error, ssmSite('GetParameter'));
-        io.err(`note: replacing an unreadable value: ${error.message}`);
-      }
+      const previous = await currentFreeze(store, (message) =>
+        io.err(`note: replacing an unreadable value: ${message}`),
+      );
       try {
         await store.put(freeze);
       } catch (error) {
@@ -166,6 +162,20 @@ async function runFreeze(opts: FreezeOptions): Promise<number> {
   }
 }
 
+/** The freeze stored now; a value that is not a freeze counts as none (and is reported to `onUnreadable`). */
+async function currentFreeze(
+  store: { get(): Promise<Freeze | undefined> },
+  onUnreadable?: (message: string) => void,
+): Promise<Freeze | undefined> {
+  try {
+    return await store.get();
+  } catch (error) {
+    if (!(error instanceof InvalidFreezeError)) throw fromAwsError(error, ssmSite('GetParameter'));
+    onUnreadable?.(error.message);
+    return undefined;
+  }
+}
+
 async function runUnfreeze(opts: UnfreezeOptions): Promise<number> {
   try {
     const stage = checkStage(opts.stage);
@@ -173,12 +183,7 @@ async function runUnfreeze(opts: UnfreezeOptions): Promise<number> {
     const region = await resolveRegion(opts.region);
     const { store, close } = freezeStore(stage, region);
     try {
-      let previous: Freeze | undefined;
-      try {
-        previous = await store.get();
-      } catch (error) {
-        if (!(error instanceof InvalidFreezeError)) throw fromAwsError(error, ssmSite('GetParameter'));
-      }
+      const previous = await currentFreeze(store);
       let removed: boolean;
       try {
         removed = await store.delete();
