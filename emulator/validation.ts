@@ -134,8 +134,11 @@ export function memberError(path: string, value: unknown, constraint: string): A
 function formatValue(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'string') return `'${value}'`;
-  if (Array.isArray(value))
-    return `'[${value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(', ')}]'`;
+  if (Array.isArray(value)) {
+    const text = value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(', ');
+    // A long list would push the member and the constraint past the 600-character cap of the message.
+    return `'[${text.length > 120 ? `${text.slice(0, 119)}…` : text}]'`;
+  }
   return `'${typeof value === 'object' ? JSON.stringify(value) : String(value)}'`;
 }
 
