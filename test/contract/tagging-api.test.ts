@@ -1,4 +1,4 @@
-import { ListServicesCommand } from '@aws-sdk/client-apprunner';
+import { ListServicesCommand, TagResourceCommand } from '@aws-sdk/client-apprunner';
 import {
   GetResourcesCommand,
   type GetResourcesCommandInput,
@@ -300,7 +300,6 @@ describe('the tag index as an eventually consistent index', () => {
     // Prepare
     h.emulator.setOptions({ tagIndex: { lagSeconds: 30 } });
     const appRunner = h.client();
-    const { TagResourceCommand } = await import('@aws-sdk/client-apprunner');
     await appRunner.send(
       new TagResourceCommand({
         ResourceArn: h.arn('broken-create'),
