@@ -159,7 +159,10 @@ describe('run checks every flag before anything starts', () => {
 
     // Act
     const check = () =>
-      checkSetVariables(Object.fromEntries(tunableNames().map((name) => [name, String(defaults[name])])));
+      // An optional tunable's default is "not set" (undefined once parsed), which --set spells as empty.
+      checkSetVariables(
+        Object.fromEntries(tunableNames().map((name) => [name, String(defaults[name] ?? '')])),
+      );
 
     // Assess
     expect(tunableNames()).toContain('MAX_POLLS');
