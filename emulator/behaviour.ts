@@ -11,6 +11,8 @@ export interface ResolvedBehaviour {
     trailingEmptyPage?: boolean;
   };
   listOperationsPaging: { pageSize?: number };
+  /** The Resource Groups Tagging API's index (GetResources). */
+  tagIndex: { lagSeconds?: number; pageSize?: number; emptyPagesEvery?: number };
   requestsPerSecond: number | null;
   pendingSeconds: number;
   deletedVisibleSeconds: number;
@@ -22,6 +24,7 @@ export const defaultBehaviour: ResolvedBehaviour = {
   pauseWhenPaused: 'invalid-state',
   listServicesPaging: {},
   listOperationsPaging: {},
+  tagIndex: {},
   requestsPerSecond: null,
   pendingSeconds: 1,
   deletedVisibleSeconds: 60,

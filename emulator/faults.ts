@@ -73,13 +73,20 @@ export class FaultInjector {
     return this.faults.filter((f) => f.remaining > 0).map((f) => f.spec);
   }
 
-  /** Decides the request-level faults (slow, throttle, server-error) for one call. */
-  onRequest(op: string, target: FaultTarget | undefined): RequestFaultDecision {
+  /**
+   * Decides the request-level faults (slow, throttle, server-error) for one call. With `namedOnly` (calls
+   * to another API than App Runner's), only faults that list `op` in `operations` apply.
+   */
+  onRequest(
+    op: string,
+    target: FaultTarget | undefined,
+    options: { namedOnly?: boolean } = {},
+  ): RequestFaultDecision {
     const decision: RequestFaultDecision = { delayMs: 0 };
     for (const fault of this.candidates(REQUEST_FAULTS, target)) {
       const { spec } = fault;
       const operations = (spec as { operations?: readonly string[] }).operations;
-      if (operations && !operations.includes(op)) continue;
+      if (operations ? !operations.includes(op) : options.namedOnly) continue;
       if (!this.inWindow(fault)) continue;
       if (spec.type !== 'slow' && decision.error) continue;
       if (!this.hits(fault)) continue;

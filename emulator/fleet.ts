@@ -57,6 +57,17 @@ export const optionsSchema = z.strictObject({
   pauseWhenPaused: z.enum(['invalid-state', 'no-op']).optional(),
   listServicesPaging: pagingSchema.optional(),
   listOperationsPaging: pagingSchema.pick({ pageSize: true }).optional(),
+  /** The Resource Groups Tagging API's index, which GetResources reads. */
+  tagIndex: z
+    .strictObject({
+      /** Tag changes (and deletions) reach the index this many seconds late: it is eventually consistent. Default 0. */
+      lagSeconds: seconds.optional(),
+      /** Never more than this many resources per page, whatever ResourcesPerPage asks (1–100). Default 100. */
+      pageSize: z.number().int().min(1).max(100).optional(),
+      /** Every Nth page is empty but still carries a PaginationToken. */
+      emptyPagesEvery: z.number().int().min(2).optional(),
+    })
+    .optional(),
   /** Global request budget (token bucket, burst = one second's worth); above it, ThrottlingException. Null: off. */
   requestsPerSecond: z.number().positive().nullable().optional(),
   /** How long a new operation stays PENDING before IN_PROGRESS. Default 1. */

@@ -56,7 +56,7 @@ export interface EmulatorOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** Called after each App Runner API request is answered (the CLI logs calls with it). */
+  /** Called after each API request is answered, App Runner's and the tagging API's (the CLI logs calls with it). */
   onCall?: (call: EmulatorCall) => void;
   /** Called after each request to a service's URL is answered. */
   onProbe?: (probe: EmulatorProbe) => void;
@@ -72,6 +72,8 @@ export interface Emulator {
   readonly region: string;
   /** Every App Runner API request answered so far, in order (requests to service URLs are in `probes`). */
   readonly calls: readonly EmulatorCall[];
+  /** Every Resource Groups Tagging API request (GetResources) answered so far, in order; not App Runner's. */
+  readonly taggingCalls: readonly EmulatorCall[];
   /** Every request to a service's URL (by Host) answered so far, in order. */
   readonly probes: readonly EmulatorProbe[];
   /** The state model behind the server (for direct inspection). */
@@ -85,7 +87,7 @@ export interface Emulator {
   injectFault(fault: FaultSpec): void;
   clearFaults(): void;
   setOptions(partial: EmulatorBehaviour): void;
-  /** Forgets the calls recorded so far. */
+  /** Forgets the calls (App Runner's and the tagging API's) recorded so far. */
   clearCalls(): void;
   /** Forgets the probes recorded so far. */
   clearProbes(): void;
@@ -99,10 +101,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const fleet = typeof options.fleet === 'string' ? loadFleetFile(options.fleet) : (options.fleet ?? {});
   const model = new AppRunnerModel(fleet, clock, source);
   const calls: EmulatorCall[] = [];
+  const taggingCalls: EmulatorCall[] = [];
   const probes: EmulatorProbe[] = [];
   const server = createAppRunnerServer(model, {
     onCall: (call) => {
-      calls.push(call);
+      (call.api === 'tagging' ? taggingCalls : calls).push(call);
       options.onCall?.(call);
     },
     onProbe: (probe) => {
@@ -129,6 +132,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     accountId: model.accountId,
     region: model.defaultRegion,
     calls,
+    taggingCalls,
     probes,
     model,
     get options() {
@@ -142,6 +146,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     setOptions: (partial) => model.setOptions(partial),
     clearCalls: () => {
       calls.length = 0;
+      taggingCalls.length = 0;
     },
     clearProbes: () => {
       probes.length = 0;

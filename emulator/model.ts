@@ -132,6 +132,9 @@ export class AppRunnerModel {
       for (const record of records) this.forget(record);
       throw new FleetValidationError('services', [...issues]);
     }
+    // Created now, so the tag index learns of their tags from now on (the fleet's own: since creation).
+    const now = this.clock.now();
+    for (const record of records) record.tagLog = [{ at: now, tags: Object.fromEntries(record.tags) }];
     return records.map((record) => this.snapshotOf(record));
   }
 
@@ -219,6 +222,27 @@ export class AppRunnerModel {
     return [...service.tags].map(([key, value]) => ({ key, value }));
   }
 
+  /**
+   * The services of `region` as the Resource Groups Tagging API's index shows them now, in creation order:
+   * each that has carried a tag, with its tags as they were `tagIndex.lagSeconds` ago (the index is
+   * eventually consistent: a change, or a deletion, reaches it that much later). Not an App Runner call.
+   */
+  indexedServices(region: string): Array<{ seq: number; arn: string; tags: Record<string, string> }> {
+    const now = this.clock.now();
+    const asOf = now - (this.behaviour.tagIndex.lagSeconds ?? 0) * 1000;
+    const indexed: Array<{ seq: number; arn: string; tags: Record<string, string> }> = [];
+    for (const service of this.services) {
+      if (service.region !== region) continue;
+      statusOf(service, now); // applies a deletion that has happened by now
+      if (service.deletedAt !== undefined && service.deletedAt <= asOf) continue;
+      const known = service.tagLog.filter((entry) => entry.at <= asOf);
+      // Resources that never had a tag are not in the index (AWS: GetResources does not return them).
+      if (!known.some((entry) => Object.keys(entry.tags).length > 0)) continue;
+      indexed.push({ seq: service.seq, arn: service.arn, tags: { ...known.at(-1)?.tags } });
+    }
+    return indexed;
+  }
+
   tagResource(region: string, resourceArn: string, tags: Array<{ key: string; value: string }>): void {
     const service = this.lookup(region, resourceArn, 'resourceArn');
     this.assertTaggable(service);
@@ -231,12 +255,14 @@ export class AppRunnerModel {
       );
     }
     service.tags = merged;
+    service.tagLog.push({ at: this.clock.now(), tags: Object.fromEntries(merged) });
   }
 
   untagResource(region: string, resourceArn: string, keys: string[]): void {
     const service = this.lookup(region, resourceArn, 'resourceArn');
     this.assertTaggable(service);
     for (const key of keys) service.tags.delete(key);
+    service.tagLog.push({ at: this.clock.now(), tags: Object.fromEntries(service.tags) });
   }
 
   /** With whether any service of the region uses it (HasAssociatedService). */

@@ -95,6 +95,7 @@ export function newService(spec: ServiceSpec, seq: number, path: string, ctx: Ne
     restSince: createdAt,
     deletedAt: restStatus === 'DELETED' ? ctx.now : undefined,
     tags: new Map(Object.entries(spec.tags ?? {})),
+    tagLog: [{ at: createdAt, tags: { ...spec.tags } }],
     durations,
     config: configurationOf(spec, ctx.defaults),
     operations: [],

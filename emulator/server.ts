@@ -3,14 +3,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { AppRunnerApiError } from './errors';
 import type { AppRunnerModel } from './model';
 import { hostOf } from './readiness';
+import { getResources, isTaggingOperation, TAGGING_TARGET_PREFIX, TaggingApiError } from './tagging';
 import { type ApiOperation, isApiOperation, validateInput } from './validation';
 import { dispatch } from './wire';
 
 /**
- * The HTTP front end. One server, two kinds of request: App Runner API calls (anything with an
- * `X-Amz-Target` header: awsJson1_0) and requests to a service's URL, routed by their `Host` header, which
- * answer with the service's readiness. Only API calls count against the request budget and appear in the
- * calls log; requests to services go to the probes log.
+ * The HTTP front end. One server, two kinds of request: API calls (anything with an `X-Amz-Target` header:
+ * App Runner's awsJson1_0, and the Resource Groups Tagging API's GetResources in awsJson1_1) and requests to
+ * a service's URL, routed by their `Host` header, which answer with the service's readiness. Only App Runner
+ * calls count against the request budget; API calls appear in the calls log (the tagging API's marked
+ * `api: 'tagging'`); requests to services go to the probes log.
  */
 
 /** One request the emulator answered. */
@@ -26,6 +28,8 @@ export interface EmulatorCall {
   errorMessage?: string;
   input: unknown;
   requestId: string;
+  /** Set on calls to the Resource Groups Tagging API (GetResources); absent on App Runner's. */
+  api?: 'tagging';
 }
 
 /** One request to a service's URL (or to a host no service has), answered. */
@@ -71,10 +75,11 @@ function send(
   body: object,
   requestId: string,
   errorType?: string,
+  contentType = 'application/x-amz-json-1.0',
 ): void {
   const payload = JSON.stringify(body);
   const headers: Record<string, string | number> = {
-    'content-type': 'application/x-amz-json-1.0',
+    'content-type': contentType,
     'content-length': Buffer.byteLength(payload),
     'x-amzn-RequestId': requestId,
   };
@@ -94,10 +99,13 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /** Creates the emulator's HTTP server over a model. */
 export function createAppRunnerServer(model: AppRunnerModel, hooks: ServerHooks = {}): Server {
   return createServer((req, res) => {
-    const isApiCall = req.headers['x-amz-target'] !== undefined;
-    const work = isApiCall
-      ? handleApiCall(model, hooks, req, res)
-      : handleServiceRequest(model, hooks, req, res);
+    const target = req.headers['x-amz-target'];
+    const work =
+      target === undefined
+        ? handleServiceRequest(model, hooks, req, res)
+        : String(target).startsWith(TAGGING_TARGET_PREFIX)
+          ? handleTaggingCall(model, hooks, req, res)
+          : handleApiCall(model, hooks, req, res);
     void work.catch((error: unknown) => {
       // Anything unexpected is the emulator's bug; answer like AWS would rather than hang the client.
       if (!res.headersSent) {
@@ -182,6 +190,68 @@ async function handleApiCall(
     ...(error ? { errorType: error.errorType, errorMessage: error.message } : {}),
     input,
     requestId,
+  });
+}
+
+/**
+ * The Resource Groups Tagging API front end (awsJson1_1): GetResources only, answered from the model's view
+ * of the tag index. Its own API: it takes nothing from App Runner's request budget, and request faults
+ * reach it only when they name GetResources in `operations` (App Runner's throttling becomes this API's
+ * ThrottledException, a server error its InternalServiceException).
+ */
+async function handleTaggingCall(
+  model: AppRunnerModel,
+  hooks: ServerHooks,
+  req: IncomingMessage,
+  res: ServerResponse,
+) {
+  const requestId = randomUUID();
+  const at = model.clock.now();
+  const region = regionOf(req, model.defaultRegion);
+  const op = String(req.headers['x-amz-target']).slice(TAGGING_TARGET_PREFIX.length);
+  const raw = await readBody(req);
+  let input: unknown = {};
+  let status = 200;
+  let body: object;
+  let error: TaggingApiError | undefined;
+  let delayMs = 0;
+  try {
+    if (req.method !== 'POST' || (req.url ?? '/').split('?')[0] !== '/' || !isTaggingOperation(op)) {
+      throw new TaggingApiError(
+        'UnknownOperationException',
+        `Unknown operation: ${TAGGING_TARGET_PREFIX}${op} (the emulator serves GetResources, by POST /)`,
+      );
+    }
+    try {
+      input = raw.trim() === '' ? {} : JSON.parse(raw);
+    } catch {
+      throw new TaggingApiError('SerializationException', 'The request body is not valid JSON');
+    }
+    const decision = model.faults.onRequest(op, undefined, { namedOnly: true });
+    delayMs = decision.delayMs;
+    if (decision.error === 'ThrottlingException')
+      throw new TaggingApiError('ThrottledException', 'Rate exceeded');
+    if (decision.error === 'InternalServiceErrorException') {
+      throw new TaggingApiError('InternalServiceException', 'An internal error occurred (injected fault)');
+    }
+    body = getResources(model, region, input);
+  } catch (caught) {
+    if (!(caught instanceof TaggingApiError)) throw caught;
+    error = caught;
+    status = caught.httpStatus;
+    body = caught.body();
+  }
+  if (delayMs > 0) await delay(delayMs);
+  send(res, status, body, requestId, error?.errorType, 'application/x-amz-json-1.1');
+  hooks.onCall?.({
+    at,
+    op,
+    region,
+    httpStatus: status,
+    ...(error ? { errorType: error.errorType, errorMessage: error.message } : {}),
+    input,
+    requestId,
+    api: 'tagging',
   });
 }
 

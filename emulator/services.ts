@@ -37,6 +37,11 @@ export interface ServiceRecord {
   restSince: number;
   deletedAt?: number;
   tags: Map<string, string>;
+  /**
+   * The service's tags after each change, oldest first, from when they were first set (the fleet's services:
+   * since creation): what the Resource Groups Tagging API's index, which lags, shows at a given time.
+   */
+  tagLog: Array<{ at: number; tags: Record<string, string> }>;
   durations: ResolvedDurations;
   config: ServiceConfiguration;
   /** Oldest first. */

@@ -7,10 +7,11 @@ import { AppRunnerApiError } from './errors';
  * A value of the wrong JSON type is a SerializationException, as on AWS.
  */
 
-type Shape =
+export type Shape =
   | { kind: 'string'; min?: number; max?: number; pattern?: string; regex?: RegExp }
   | { kind: 'integer'; min?: number; max?: number }
-  | { kind: 'list'; member: Shape }
+  | { kind: 'boolean' }
+  | { kind: 'list'; member: Shape; min?: number; max?: number }
   | { kind: 'structure'; members: Record<string, { shape: Shape; required?: boolean }> };
 
 /** Patterns exactly as the model spells them (they appear in error messages). */
@@ -41,7 +42,7 @@ const tagKey: Shape = {
 };
 const tagValue: Shape = { kind: 'string', min: 0, max: 256, pattern: patterns.any, regex: /^.*$/s };
 
-const struct = (members: Record<string, { shape: Shape; required?: boolean }>): Shape => ({
+export const struct = (members: Record<string, { shape: Shape; required?: boolean }>): Shape => ({
   kind: 'structure',
   members,
 });
@@ -85,7 +86,7 @@ export function isApiOperation(name: string): name is ApiOperation {
   return Object.hasOwn(inputShapes, name);
 }
 
-interface Issue {
+export interface Issue {
   path: string;
   value: unknown;
   constraint: string;
@@ -97,21 +98,32 @@ interface Issue {
  * Unknown members are ignored, as the AWS JSON protocols do.
  */
 export function validateInput(op: ApiOperation, input: unknown): void {
-  const issues: Issue[] = [];
-  check(inputShapes[op], input, '', issues);
+  const issues = shapeIssues(inputShapes[op], input);
   if (issues.length > 0) throw validationError(issues);
 }
 
-/** Builds the InvalidRequestException AWS returns for constraint violations. */
-export function validationError(issues: Issue[]): AppRunnerApiError {
+/**
+ * Every constraint `input` breaks of `shape` (unknown members ignored).
+ * @throws AppRunnerApiError SerializationException for a value of the wrong JSON type
+ */
+export function shapeIssues(shape: Shape, input: unknown): Issue[] {
+  const issues: Issue[] = [];
+  check(shape, input, '', issues);
+  return issues;
+}
+
+/** "2 validation errors detected: Value 'x' at 'a' failed to satisfy constraint: …; …", as AWS words it. */
+export function describeIssues(issues: Issue[]): string {
   const n = issues.length;
   const details = issues
     .map((i) => `Value ${formatValue(i.value)} at '${i.path}' failed to satisfy constraint: ${i.constraint}`)
     .join('; ');
-  return new AppRunnerApiError(
-    'InvalidRequestException',
-    `${n} validation error${n === 1 ? '' : 's'} detected: ${details}`,
-  );
+  return `${n} validation error${n === 1 ? '' : 's'} detected: ${details}`;
+}
+
+/** Builds the InvalidRequestException AWS returns for constraint violations. */
+export function validationError(issues: Issue[]): AppRunnerApiError {
+  return new AppRunnerApiError('InvalidRequestException', describeIssues(issues));
 }
 
 /** One constraint violation on one member, for checks the model layer makes (e.g. "is a service ARN"). */
@@ -122,8 +134,11 @@ export function memberError(path: string, value: unknown, constraint: string): A
 function formatValue(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'string') return `'${value}'`;
-  if (Array.isArray(value))
-    return `'[${value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(', ')}]'`;
+  if (Array.isArray(value)) {
+    const text = value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(', ');
+    // A long list would push the member and the constraint past the 600-character cap of the message.
+    return `'[${text.length > 120 ? `${text.slice(0, 119)}…` : text}]'`;
+  }
   return `'${typeof value === 'object' ? JSON.stringify(value) : String(value)}'`;
 }
 
@@ -157,8 +172,26 @@ function check(shape: Shape, value: unknown, path: string, issues: Issue[]): voi
       }
       return;
     }
+    case 'boolean': {
+      if (typeof value !== 'boolean') throw typeError(path, 'a boolean', value);
+      return;
+    }
     case 'list': {
       if (!Array.isArray(value)) throw typeError(path, 'a list', value);
+      if (shape.min !== undefined && value.length < shape.min) {
+        issues.push({
+          path,
+          value,
+          constraint: `Member must have length greater than or equal to ${shape.min}`,
+        });
+      }
+      if (shape.max !== undefined && value.length > shape.max) {
+        issues.push({
+          path,
+          value,
+          constraint: `Member must have length less than or equal to ${shape.max}`,
+        });
+      }
       value.forEach((item, index) => {
         const itemPath = `${path}.${index + 1}.member`;
         if (item === null || item === undefined) {

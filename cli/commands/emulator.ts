@@ -138,6 +138,9 @@ export async function runEmulatorCommand(
     `  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws apprunner list-services --endpoint-url ${emulator.endpoint} --region ${emulator.region}`,
   );
   io.out(`  export AWS_ENDPOINT_URL_APPRUNNER=${emulator.endpoint}   # for the AWS SDK and this CLI`);
+  io.out(
+    `  export AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API=${emulator.endpoint}   # tag selection (GetResources)`,
+  );
   const example = services.find((s) => s.status === 'RUNNING') ?? services[0];
   if (example) {
     io.out(

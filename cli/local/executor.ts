@@ -7,6 +7,7 @@ import { createHandler as createPlan } from '../../functions/plan/handler';
 import { createHandler as createReport } from '../../functions/report/handler';
 import type { AlertMessage, AlertPublisher } from '../../lib/alerts';
 import { immediateRetries, SdkAppRunner } from '../../lib/app-runner/sdk';
+import { SdkTagIndex } from '../../lib/app-runner/tag-index-sdk';
 import type { ExecutionReport, ServiceResult } from '../../lib/contract/execution-result';
 import type { FreezeStore } from '../../lib/freeze/freeze';
 import { type Clock, ManualClock, VirtualClock } from '../../lib/runtime/clock';
@@ -162,10 +163,22 @@ export async function runLocalExecution(
         }
       : {}),
   });
+  // The emulator answers the Resource Groups Tagging API on the same endpoint.
+  const tagIndex = new SdkTagIndex({
+    maxAttempts: config.APPRUNNER_SDK_MAX_ATTEMPTS,
+    requestTimeoutMs: config.APPRUNNER_REQUEST_TIMEOUT_MS,
+    ...(options.appRunnerEndpoint
+      ? {
+          endpoint: options.appRunnerEndpoint,
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }
+      : {}),
+  });
   const runtime: Runtime = {
     config,
     clock,
     appRunner,
+    tagIndex,
     alerts,
     ...(options.freeze ? { freeze: options.freeze } : {}),
     probe: httpProbe(config),
@@ -333,6 +346,7 @@ export async function runLocalExecution(
   } finally {
     stopCapture(captured);
     appRunner.destroy();
+    tagIndex.destroy();
   }
   let report: ExecutionReport | undefined;
   if (!failure) report = output as ExecutionReport;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { taggingOperations } from '../tagging';
 import { apiOperations } from '../validation';
 import { seconds } from './common';
 
@@ -13,9 +14,12 @@ const pauseOrResume = z.enum(['PAUSE_SERVICE', 'RESUME_SERVICE']);
 const requestSelector = {
   /** Service name or ARN; omit for every service (and for ListServices, which names none). */
   service: z.string().min(1).optional(),
-  /** API operation names, e.g. ["ResumeService", "ListOperations"]; omit for all. */
+  /**
+   * API operation names, e.g. ["ResumeService", "ListOperations"]; omit for all of App Runner's. The tagging
+   * API's GetResources is hit only when named here.
+   */
   operations: z
-    .array(z.enum(apiOperations as [string, ...string[]]))
+    .array(z.enum([...taggingOperations, ...apiOperations] as [string, ...string[]]))
     .min(1)
     .optional(),
   /** Probability (0..1) that a matching call is hit; drawn from the fleet's seeded PRNG. Default 1. */

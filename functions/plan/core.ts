@@ -1,4 +1,5 @@
 import { type AppRunnerPort, countingPort } from '../../lib/app-runner/port';
+import type { TagIndex } from '../../lib/app-runner/tag-index';
 import {
   type ExecutionInput,
   isoDurationSeconds,
@@ -41,6 +42,8 @@ export interface PlanResult {
 
 export interface PlanDeps {
   appRunner: AppRunnerPort;
+  /** Finds the services carrying `targets.tags` (a run that selects by tag needs it). */
+  tagIndex?: TagIndex;
   clock: Clock;
   config: Config;
   log: Log;
@@ -106,6 +109,7 @@ export async function plan(event: PlanEvent, deps: PlanDeps): Promise<PlanResult
 
   const { candidates, outcomes, regionSizes, noTargets } = await selectTargets(input.targets, {
     appRunner,
+    ...(deps.tagIndex ? { tagIndex: deps.tagIndex } : {}),
     homeRegion: config.AWS_REGION,
     maxTargets: config.MAX_TARGETS,
     now: () => clock.now(),

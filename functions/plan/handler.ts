@@ -1,6 +1,8 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { guarded } from '../../lib/app-runner/guarded';
 import { lambdaAppRunner } from '../../lib/app-runner/lambda';
+import type { TagIndex } from '../../lib/app-runner/tag-index';
+import { SdkTagIndex } from '../../lib/app-runner/tag-index-sdk';
 import type { FreezeStore } from '../../lib/freeze/freeze';
 import { SsmFreezeStore } from '../../lib/freeze/ssm-store';
 import type { Config } from '../../lib/runtime/config';
@@ -16,9 +18,25 @@ function lambdaFreeze(config: Config): FreezeStore | undefined {
   return new SsmFreezeStore(client, config.FREEZE_PARAMETER_NAME);
 }
 
+/**
+ * The tag index as Lambda builds it: the Resource Groups Tagging API (its own request budget, not App
+ * Runner's), with the SDK's retries and App Runner's per-call time-out, traced.
+ */
+function lambdaTagIndex(config: Config): TagIndex {
+  return new SdkTagIndex({
+    maxAttempts: config.APPRUNNER_SDK_MAX_ATTEMPTS,
+    requestTimeoutMs: config.APPRUNNER_REQUEST_TIMEOUT_MS,
+    instrument: (client) => tracer.captureAWSv3Client(client),
+  });
+}
+
 /** Plan: validate the execution input, resolve the targets, decide per service. */
 export function createHandler(
-  source: RuntimeSource = lambdaRuntime({ appRunner: lambdaAppRunner, freeze: lambdaFreeze }),
+  source: RuntimeSource = lambdaRuntime({
+    appRunner: lambdaAppRunner,
+    tagIndex: lambdaTagIndex,
+    freeze: lambdaFreeze,
+  }),
 ) {
   return makeHandler<PlanEvent, PlanResult>(async (event, rt) => {
     const log = rt.logger.createChild({ persistentKeys: { executionId: event?.executionId, step: 'plan' } });
@@ -27,6 +45,7 @@ export function createHandler(
     });
     const result = await plan(event ?? { input: undefined }, {
       appRunner,
+      ...(rt.tagIndex ? { tagIndex: rt.tagIndex } : {}),
       clock: rt.clock,
       config: rt.config,
       log,

@@ -5,8 +5,10 @@ import {
   listAllServices,
   type ServiceInfo,
 } from '../../lib/app-runner/port';
+import { carriesAll, type TaggedService, type TagIndex, TagIndexError } from '../../lib/app-runner/tag-index';
 import type { ExecutionInput } from '../../lib/contract/execution-input';
 import type { ServiceResult } from '../../lib/contract/execution-result';
+import { isOptedOut, readLease } from '../../lib/contract/tags';
 import {
   AppRunnerRequestFailedError,
   AppRunnerUnavailableError,
@@ -35,6 +37,8 @@ export interface Selection {
 
 export interface SelectionDeps {
   appRunner: AppRunnerPort;
+  /** Finds the services carrying `targets.tags` (required when the targets have tags). */
+  tagIndex?: TagIndex;
   /** The stack's region: names and tags are looked up there; ARNs in their own region. */
   homeRegion: string;
   maxTargets: number;
@@ -44,11 +48,15 @@ export interface SelectionDeps {
 
 /**
  * Resolves the targets (ARNs, names, tags; their union, de-duplicated) to the services they name. Names
- * and tags share one ListServices sweep of the home region; ARNs outside it are described one by one. A
- * name or ARN that names no service is an outcome (`FAILED NOT_FOUND`); a tag selector that matches no
- * service is recorded in `noTargets`, so that a typo never turns a schedule into a silent no-op.
+ * and tags share one ListServices sweep of the home region (names, statuses); ARNs outside it are described
+ * one by one. Tags are looked up in the tag index — a few calls, none of them App Runner's — and only a
+ * service the sweep lists too is selected (the index may still show a deleted one). The index lags behind
+ * tag changes: where it shows an opt-out or a running lease, the service's own tags are re-read before
+ * anything is decided; a service tagged too recently for the index is not selected this run. A name or ARN
+ * that names no service is an outcome (`FAILED NOT_FOUND`); a tag selector that matches no service is
+ * recorded in `noTargets`, so that a typo never turns a schedule into a silent no-op.
  * @throws InvalidInputError when the selection grows past `maxTargets`
- * @throws AppRunnerRequestFailedError / AppRunnerUnavailableError when App Runner cannot be listed
+ * @throws AppRunnerRequestFailedError / AppRunnerUnavailableError when App Runner or the index cannot be read
  */
 export async function selectTargets(
   targets: ExecutionInput['targets'],
@@ -64,7 +72,7 @@ export async function selectTargets(
 
   // Names and tags are looked up in the home region: one sweep of ListServices covers both.
   let homeServices: ServiceInfo[] = [];
-  if ((targets.serviceNames?.length ?? 0) > 0 || targets.tags !== undefined) {
+  if ((targets.serviceNames?.length ?? 0) > 0 || Object.keys(targets.tags ?? {}).length > 0) {
     homeServices = await sweep(appRunner, home);
     regionSizes.set(home, homeServices.length);
   }
@@ -101,35 +109,55 @@ export async function selectTargets(
     }
   }
 
-  if (targets.tags) {
-    const wanted = Object.entries(targets.tags);
+  const wanted = targets.tags ?? {};
+  if (Object.keys(wanted).length > 0) {
+    const selector = Object.entries(wanted)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
+    const indexed = new Map(
+      (await lookUpTagged(deps, home, wanted, selector)).map((hit) => [hit.arn, hit.tags]),
+    );
     let matched = 0;
+    let reread = 0;
+    // In ListServices order, as before; the sweep also drops what the index still lists but App Runner
+    // has deleted.
     for (const info of homeServices) {
-      if (info.status === 'DELETED') continue;
-      const tags = await tagsOf(appRunner, info.arn);
-      if (tags === undefined) {
-        // Unknown tags: the service may or may not match. Say so rather than silently leave it out.
-        if (!candidates.has(info.arn)) {
-          outcomes.push(
-            failed(
-              info.arn,
-              info.name,
-              'APP_RUNNER_ERROR',
-              'could not read its tags after retries, so could not tell whether it matches targets.tags',
-            ),
-          );
+      const indexedTags = indexed.get(info.arn);
+      if (indexedTags === undefined || info.status === 'DELETED') continue;
+      let tags = indexedTags;
+      if (mayHaveJustChanged(indexedTags, deps.now())) {
+        // The index lags: an opt-out or a lease it shows may be gone, and Plan would skip a service for
+        // nothing. The service's own tags decide.
+        reread++;
+        const own = await tagsOf(appRunner, info.arn);
+        if (own === undefined) {
+          if (!candidates.has(info.arn)) {
+            outcomes.push(
+              failed(
+                info.arn,
+                info.name,
+                'APP_RUNNER_ERROR',
+                'could not read its tags after retries, so could not tell whether it still matches targets.tags',
+              ),
+            );
+          }
+          continue;
         }
-        continue;
+        if (!carriesAll(own, wanted)) continue;
+        tags = own;
       }
-      if (wanted.every(([k, v]) => tags[k] === v)) {
-        matched++;
-        const existing = candidates.get(info.arn);
-        candidates.set(info.arn, { info, tags: existing?.tags ?? tags });
-      }
+      matched++;
+      const existing = candidates.get(info.arn);
+      candidates.set(info.arn, { info, tags: existing?.tags ?? tags });
     }
-    log.info('tag selection done', { scanned: homeServices.length, matched });
+    log.info('tag selection done', {
+      listed: homeServices.length,
+      indexed: indexed.size,
+      notListed: [...indexed.keys()].filter((arn) => !byArn.has(arn)).length,
+      reread,
+      matched,
+    });
     if (matched === 0) {
-      const selector = wanted.map(([k, v]) => `${k}=${v}`).join(' ');
       noTargets.push(
         `NO_TARGETS: tags ${selector} matched no service in ${home} (${homeServices.length} services there)`,
       );
@@ -146,6 +174,39 @@ export async function selectTargets(
     ]);
   }
   return { candidates, outcomes, regionSizes, noTargets };
+}
+
+/**
+ * The services the tag index lists with all of `wanted`.
+ * @throws AppRunnerRequestFailedError / AppRunnerUnavailableError, as a failing ListServices would
+ */
+async function lookUpTagged(
+  deps: SelectionDeps,
+  region: string,
+  wanted: Record<string, string>,
+  selector: string,
+): Promise<TaggedService[]> {
+  if (!deps.tagIndex) throw new Error('Plan was built without a tag index, which targets.tags needs');
+  try {
+    return await deps.tagIndex.servicesWithTags(region, wanted);
+  } catch (error) {
+    const what = `could not look up the services tagged ${selector} in ${region} (Resource Groups Tagging API)`;
+    // The same split as ListServices: throttling and 5xx are retried by the state machine; a refusal
+    // (access denied, a bad request) fails the run at once with the API's own message.
+    if (error instanceof TagIndexError && !error.transient) {
+      throw new AppRunnerRequestFailedError(`${what}: ${error.message}`, { cause: error });
+    }
+    throw new AppRunnerUnavailableError(`${what}: ${describeError(error).message}`, { cause: error });
+  }
+}
+
+/**
+ * True when the index shows a tag that would make Plan leave the service alone — an opt-out, or a
+ * keep-awake lease still running — which may have been removed since the index last saw the service.
+ */
+function mayHaveJustChanged(tags: Record<string, string>, now: number): boolean {
+  const until = readLease(tags).until;
+  return isOptedOut(tags) || (until !== undefined && until > now);
 }
 
 async function sweep(appRunner: AppRunnerPort, region: string): Promise<ServiceInfo[]> {

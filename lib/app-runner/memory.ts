@@ -216,6 +216,13 @@ export class InMemoryAppRunner implements AppRunnerPort {
     return { arn, name, ...known };
   }
 
+  /** Every service not deleted that carries a tag, as a tag index would list it (see tag-index-memory.ts). */
+  taggedResources(): Array<{ arn: string; region: string; tags: Record<string, string> }> {
+    return this.services
+      .filter((s) => s.tags.size > 0 && this.status(s) !== 'DELETED')
+      .map((s) => ({ arn: s.arn, region: s.region, tags: Object.fromEntries(s.tags) }));
+  }
+
   // ---- internals ----
 
   private async enter(call: Omit<MemoryCall, 'at'>): Promise<void> {

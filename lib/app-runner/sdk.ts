@@ -284,7 +284,8 @@ export function classify(operation: string, error: unknown): AppRunnerCallError 
   return new AppRunnerCallError(kind, operation, name, e?.message ?? String(error), { cause: error });
 }
 
-function isNetworkError(e: { name?: string; code?: string; message?: string }): boolean {
+/** A failure to reach the service at all (time-out, abort, connection refused or reset). */
+export function isNetworkError(e: { name?: string; code?: string; message?: string }): boolean {
   const text = `${e.name ?? ''} ${e.code ?? ''} ${e.message ?? ''}`;
   return /Timeout|Abort|ECONNRESET|ECONNREFUSED|EPIPE|socket hang up|ETIMEDOUT|EAI_AGAIN/i.test(text);
 }

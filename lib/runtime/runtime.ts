@@ -3,6 +3,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { AlertPublisher } from '../alerts';
 import type { AppRunnerPort } from '../app-runner/port';
+import type { TagIndex } from '../app-runner/tag-index';
 import type { FreezeStore } from '../freeze/freeze';
 import { HttpReadinessProbe, type ReadinessProbe } from '../readiness/probe';
 import { type Clock, systemClock } from './clock';
@@ -17,6 +18,8 @@ export interface Runtime {
   config: Config;
   clock: Clock;
   appRunner: AppRunnerPort;
+  /** Which services carry a set of tags (Plan only; the other functions are built without it). */
+  tagIndex?: TagIndex;
   alerts: AlertPublisher;
   /** Where the stage's freeze is read; undefined when freezes are not used (no FREEZE_PARAMETER_NAME). */
   freeze?: FreezeStore;
@@ -30,6 +33,7 @@ export interface Runtime {
 /** The adapters a function needs; each function builds only its own (smaller bundles, faster cold starts). */
 export interface Adapters {
   appRunner?: (config: Config) => AppRunnerPort;
+  tagIndex?: (config: Config) => TagIndex;
   alerts?: (config: Config) => AlertPublisher;
   freeze?: (config: Config) => FreezeStore | undefined;
   probe?: (config: Config) => ReadinessProbe;
@@ -50,6 +54,7 @@ export function lambdaRuntime(adapters: Adapters): () => Runtime {
       config,
       clock: systemClock,
       appRunner: adapters.appRunner ? adapters.appRunner(config) : unavailable<AppRunnerPort>('App Runner'),
+      ...(adapters.tagIndex ? { tagIndex: adapters.tagIndex(config) } : {}),
       alerts: adapters.alerts ? adapters.alerts(config) : unavailable<AlertPublisher>('alerts'),
       ...(adapters.freeze ? { freeze: adapters.freeze(config) } : {}),
       ...(adapters.probe ? { probe: adapters.probe(config) } : {}),

@@ -112,6 +112,8 @@ export async function runShipped(shipped: Shipped, scenario: ShippedScenario): P
   const ssm = await startSsmStandIn(scenario.parameters ?? {});
   const pool = new LambdaPool(shipped.stack, shipped.sandbox, {
     AWS_ENDPOINT_URL_APPRUNNER: emulator.endpoint,
+    // The emulator also answers the Resource Groups Tagging API (Plan's tag selection) on its one port.
+    AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API: emulator.endpoint,
     AWS_ENDPOINT_URL_SNS: sns.endpoint,
     AWS_ENDPOINT_URL_SSM: ssm.endpoint,
     // The contract's way to reach services' readiness through one endpoint: the emulator answers by Host.

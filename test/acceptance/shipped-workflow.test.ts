@@ -94,6 +94,9 @@ describe('the packaged stack', () => {
     expect(run.metric('ServicesSucceeded')).toBe(3);
     expect(run.metric('ServicesSkipped')).toBe(1);
     expect(run.problems()).toEqual([]);
+    // The bundled Plan found the tagged services through the tag index, not one tag read per service.
+    expect(run.emulator.taggingCalls.map((c) => [c.op, c.httpStatus])).toEqual([['GetResources', 200]]);
+    expect(run.calls('ListTagsForResource', 'checkout')).toEqual([]);
     // Tracing is on (the template's TracingConfig): the App Runner calls reached X-Ray.
     expect(run.traces.map((t) => t.aws?.operation)).toContain('ResumeService');
     // The tunables the stage was packaged with reached the functions through the template's environment.

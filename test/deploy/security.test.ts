@@ -116,8 +116,9 @@ describe('security of the packaged stack', () => {
       [s.Action].flat().includes('apprunner:DescribeAutoScalingConfiguration'),
     );
     expect(scaling.map((s) => s.role).sort()).toEqual(['CheckOperationsRole', 'StartOperationsRole']);
-    for (const s of statements) {
-    }
+    // Only Plan may ask the tag index which services carry a tag (tag:GetResources has no resource level).
+    const tagIndex = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('tag:')));
+    expect(tagIndex.map((s) => [s.role, s.Action])).toEqual([['PlanRole', 'tag:GetResources']]);
     // Only the two batch-engine roles may tag or untag, and only the keep-awake lease's own tags.
     const tagging = statements.filter((s) =>
       [s.Action].flat().some((a) => a === 'apprunner:TagResource' || a === 'apprunner:UntagResource'),
@@ -137,7 +138,7 @@ describe('security of the packaged stack', () => {
     ]);
   });
 
-  it('allows Resource "*" only for the documented exceptions: ListServices in this region, X-Ray, log delivery', () => {
+  it('allows Resource "*" only for the documented exceptions: ListServices and GetResources in this region, X-Ray, log delivery', () => {
     // Act
     const wide = roleStatements()
       .filter((s) => [s.Resource].flat().some((r) => reach(r) === 'any'))
@@ -153,6 +154,7 @@ describe('security of the packaged stack', () => {
       { role: 'CheckOperationsRole', actions: ['apprunner:ListServices'], condition: THIS_REGION_ONLY },
       { role: 'CheckOperationsRole', actions: XRAY },
       { role: 'PlanRole', actions: ['apprunner:ListServices'], condition: THIS_REGION_ONLY },
+      { role: 'PlanRole', actions: ['tag:GetResources'], condition: THIS_REGION_ONLY },
       { role: 'PlanRole', actions: XRAY },
       { role: 'ReportRole', actions: XRAY },
       {

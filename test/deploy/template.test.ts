@@ -283,6 +283,7 @@ describe('the packaged CloudFormation template', () => {
       normalised([
         ...(logAndTraceStatements('PlanLogGroup') as Statement[]),
         { Effect: 'Allow', Action: 'apprunner:ListServices', Resource: '*', Condition: THIS_REGION_ONLY },
+        { Effect: 'Allow', Action: 'tag:GetResources', Resource: '*', Condition: THIS_REGION_ONLY },
         {
           Effect: 'Allow',
           Action: ['apprunner:DescribeService', 'apprunner:ListTagsForResource'],
@@ -352,10 +353,11 @@ describe('the packaged CloudFormation template', () => {
   });
 
   it('allows Resource "*" only where the service has no resource-level permission, and no wildcard action at all', () => {
-    // Prepare: ListServices and X-Ray support no resource-level permissions (Service Authorization
-    // Reference); the state machine role's log-delivery and X-Ray actions are the same case.
+    // Prepare: ListServices, GetResources and X-Ray support no resource-level permissions (Service
+    // Authorization Reference); the state machine role's log-delivery and X-Ray actions are the same case.
     const resourceLevelUnsupported = new Set([
       'apprunner:ListServices',
+      'tag:GetResources',
       'xray:PutTraceSegments',
       'xray:PutTelemetryRecords',
       'xray:GetSamplingRules',
@@ -384,7 +386,9 @@ describe('the packaged CloudFormation template', () => {
         if (s.Resource === '*' || [s.Resource].flat().includes('*'))
           expect(resourceLevelUnsupported).toContain(action);
       }
-      if ([s.Action].flat().includes('apprunner:ListServices')) expect(s.Condition).toEqual(THIS_REGION_ONLY);
+      if ([s.Action].flat().some((a) => a === 'apprunner:ListServices' || a === 'tag:GetResources')) {
+        expect(s.Condition).toEqual(THIS_REGION_ONLY);
+      }
     }
   });
 

@@ -60,7 +60,7 @@ describe('bad input through the whole workflow', () => {
   });
 
   it('refuses a tag selection that grows past MAX_TARGETS after reading, before changing anything', async () => {
-    // Prepare: tags can only be resolved by listing, so the limit is checked once they are.
+    // Prepare: tags are resolved by the tag index and the listing, so the limit is checked once they are.
     const input = { action: 'pause', targets: { tags: { env: 'staging' } } };
 
     // Act
@@ -71,9 +71,8 @@ describe('bad input through the whole workflow', () => {
       name: ErrorNames.InvalidInput,
       message: 'targets: selects 3 services; the limit is 2 per execution',
     });
-    expect(new Set(world.emulator.calls.map((c) => c.op))).toEqual(
-      new Set(['ListServices', 'ListTagsForResource']),
-    );
+    expect(new Set(world.emulator.calls.map((c) => c.op))).toEqual(new Set(['ListServices']));
+    expect(world.emulator.taggingCalls.map((c) => c.op)).toEqual(['GetResources']);
     expect(world.emulator.calls.filter((c) => MUTATING.includes(c.op))).toEqual([]);
   });
 });

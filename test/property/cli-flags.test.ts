@@ -159,10 +159,9 @@ describe('run checks every flag before anything starts', () => {
 
     // Act
     const check = () =>
+      // An optional tunable's default is "not set" (undefined once parsed), which --set spells as empty.
       checkSetVariables(
-        Object.fromEntries(
-          tunableNames().map((name) => [name, defaults[name] === undefined ? '' : String(defaults[name])]),
-        ),
+        Object.fromEntries(tunableNames().map((name) => [name, String(defaults[name] ?? '')])),
       );
 
     // Assess

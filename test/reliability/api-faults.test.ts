@@ -69,7 +69,8 @@ describe('App Runner API faults', () => {
     // Assess
     const errors = world.calls().filter((c) => c.httpStatus === 500);
     expect(errors.length).toBeGreaterThanOrEqual(6);
-    expect(errors.filter((c) => c.op === 'ResumeService')).toHaveLength(2);
+    // The two named ones, and any the seeded 20 % draws on (which calls those are depends on every call before).
+    expect(errors.filter((c) => c.op === 'ResumeService').length).toBeGreaterThanOrEqual(2);
     expect(result.status).toBe('SUCCEEDED');
     expect(outcomes(result.report)).toEqual(allSucceeded);
     expectOneResumeEach(world);

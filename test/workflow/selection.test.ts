@@ -38,11 +38,21 @@ describe('target selection and dry runs', () => {
       expect(run.calls('PauseService', name)).toHaveLength(1);
     }
     for (const name of ['checkout', 'data-staging', 'untagged']) {
-      // Tags can only be read one service at a time; nothing else may touch a service that does not match.
-      expect(run.calls(undefined, name).map((c) => c.op)).toEqual(['ListTagsForResource']);
+      // The tag index names the matching services: nothing touches one that does not match.
+      expect(run.calls(undefined, name)).toEqual([]);
       expect(run.service(name).status).toBe('RUNNING');
     }
-    // Plan followed every NextToken through the short, empty and trailing empty pages.
+    // One GetResources (not an App Runner call) found the five, filtered on both tags.
+    expect(run.emulator.taggingCalls.map((c) => [c.op, c.httpStatus])).toEqual([['GetResources', 200]]);
+    expect(run.emulator.taggingCalls[0]?.input).toMatchObject({
+      ResourceTypeFilters: ['apprunner:service'],
+      TagFilters: [
+        { Key: 'env', Values: ['staging'] },
+        { Key: 'team', Values: ['platform'] },
+      ],
+    });
+    // Plan followed every NextToken through the short, empty and trailing empty pages, and read no tags:
+    // the first tag read is the pause's own, right before it acts.
     const firstTagRead = run.emulator.calls.findIndex((c) => c.op === 'ListTagsForResource');
     const planPages = run.emulator.calls.slice(0, firstTagRead);
     expect(planPages.every((c) => c.op === 'ListServices')).toBe(true);
