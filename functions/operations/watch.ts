@@ -50,6 +50,8 @@ export function learnHistory(s: BatchState, svc: TrackedService, history: readon
   // The operation this run tracks is not part of its own history.
   const past = history.filter((op) => op.id !== svc.operationId);
   svc.prediction = predictionFor(s, pastDurations(past, type));
+  // A poll planned without the history (after a joined operation, say) gives way to the predicted window.
+  if (svc.phase === 'IN_FLIGHT') svc.nextPollAt = undefined;
   if (s.run.action === 'resume') {
     const lastPause = past.find((op) => op.type === 'PAUSE_SERVICE' || op.type === 'RESUME_SERVICE');
     if (

@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalRunResult, runLocalExecution } from '../../cli/local/executor';
+import { type Emulator, startEmulator } from '../../emulator/index';
+import type { OperationSnapshot } from '../../emulator/model';
+import { predict } from '../../functions/operations/prediction';
+import { VirtualClock } from '../../lib/runtime/clock';
+import { peakPerSecond } from '../../scripts/bench/figures';
+
+// Predictive polling at fleet scale, without timing anything: it reads the emulator's call log and each
+// service's operations, on the simulated clock.
+
+const START = Date.UTC(2026, 10, 30, 6, 0, 0);
+const SERVICES = 1000;
+/** The shipped request budget. */
+const BUDGET = 10;
+/**
+ * Each operation lasts its service's usual ±5 %, and the run corrects every prediction by what it learns from
+ * the operations that already ended (the median ratio of actual to expected): a window may open a few
+ * per cent before the history alone says. 10 % covers that correction and nothing more.
+ */
+const LEARNT = 0.9;
+
+function seconds(op: OperationSnapshot): number {
+  return ((op.endedAt ?? op.startedAt) - op.startedAt) / 1000;
+}
+
+describe('a 1,000-service resume with 10 past operations per service, at the shipped 10 requests/s', () => {
+  let emulator: Emulator;
+  let result: LocalRunResult;
+  /** Per service ARN: this run's operation, and the earliest plausible end the service's history gives. */
+  const runOp = new Map<string, { startedAt: number; endedAt: number; low: number; minPast: number }>();
+
+  beforeAll(async () => {
+    const clock = new VirtualClock(START);
+    emulator = await startEmulator({
+      clock,
+      fleet: {
+        options: { requestsPerSecond: 20, seed: 23 },
+        generate: {
+          count: SERVICES,
+          namePrefix: 'svc',
+          status: 'PAUSED',
+          tags: { env: 'scale' },
+          durations: { resume: { min: 30, max: 300 }, jitter: 0.05 },
+          history: { count: 10 },
+        },
+      },
+    });
+    result = await runLocalExecution(
+      { action: 'resume', targets: { tags: { env: 'scale' } }, requestedBy: 'schedule:scale-test' },
+      {
+        appRunnerEndpoint: emulator.endpoint,
+        clock,
+        env: { APPRUNNER_MAX_REQUESTS_PER_SECOND: String(BUDGET) },
+      },
+    );
+    for (const service of emulator.services()) {
+      const [current, ...past] = service.operations; // newest first
+      if (!current || current.startedAt < START) continue;
+      const durations = past.filter((op) => op.type === 'RESUME_SERVICE').map(seconds);
+      const { low } = predict(durations, { low: 1, expected: 60, high: 300 });
+      runOp.set(service.arn, {
+        startedAt: current.startedAt,
+        endedAt: current.endedAt ?? Number.POSITIVE_INFINITY,
+        low,
+        minPast: Math.min(...durations),
+      });
+    }
+  }, 300_000);
+
+  afterAll(async () => {
+    await emulator?.stop();
+  });
+
+  it('resumes every service once, none throttled, within the budget', () => {
+    expect(result.report?.summary).toMatchObject({ targeted: SERVICES, succeeded: SERVICES });
+    expect(runOp.size).toBe(SERVICES);
+    expect(emulator.calls.filter((c) => c.errorType === 'ThrottlingException')).toEqual([]);
+    expect(peakPerSecond(emulator.calls.map((c) => c.at))).toBeLessThanOrEqual(BUDGET + 1);
+  });
+
+  it('reads every service history-based: each window opens no earlier than its fastest past resume allows', () => {
+    for (const { low, minPast } of runOp.values()) {
+      expect(low).toBeGreaterThan(0.85 * minPast);
+      expect(low).toBeLessThanOrEqual(minPast);
+    }
+  });
+
+  it('never asks for a service by DescribeService before its predicted window opens', () => {
+    const early: string[] = [];
+    let polls = 0;
+    for (const call of emulator.calls) {
+      if (call.op !== 'DescribeService' || !call.serviceArn) continue;
+      const op = runOp.get(call.serviceArn);
+      if (!op || call.at <= op.startedAt || call.at > op.endedAt) continue;
+      polls++;
+      const opened = op.startedAt + LEARNT * op.low * 1000;
+      if (call.at < opened) {
+        early.push(`${call.serviceArn} at +${(call.at - op.startedAt) / 1000} s, window from +${op.low} s`);
+      }
+    }
+    expect(early).toEqual([]);
+    // Not vacuous: services were polled while their operations ran.
+    expect(polls).toBeGreaterThan(0);
+  });
+
+  it('sweeps the region (ListServices) only when some operation in flight may be done', () => {
+    const firstStart = Math.min(...[...runOp.values()].map((o) => o.startedAt));
+    const idle: number[] = [];
+    for (const call of emulator.calls) {
+      if (call.op !== 'ListServices' || call.at <= firstStart) continue;
+      const someDue = [...runOp.values()].some(
+        (o) => call.at >= o.startedAt + LEARNT * o.low * 1000 && call.at <= o.endedAt + 60_000,
+      );
+      if (!someDue) idle.push((call.at - START) / 1000);
+    }
+    expect(idle).toEqual([]);
+  });
+});
