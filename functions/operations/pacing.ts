@@ -28,13 +28,14 @@ export function usesHistory(s: BatchState): boolean {
 
 /**
  * When a service's history should be read: before planning its start (ready-by), and before its first poll
- * (in flight). Starts come first (they set the run's pace): while other services wait to be started, an
- * operation's history is read only when it would otherwise be polled as one without history — the read
- * costs one request, like the poll, and says when a poll is worth it.
+ * (in flight) — once no other service waits to be started: starts come first, they set the run's pace.
+ * Until then an operation is due on the defaults; ./watch.ts reads its history instead of describing it
+ * alone (the same one request, and it says when a poll is worth it), while a ListServices sweep, at 1/20
+ * of a request a service, may cover it on the defaults.
  */
 export function historyDueAt(s: BatchState, svc: TrackedService, now: number): number | undefined {
   if (!usesHistory(s) || svc.prediction) return undefined;
-  if (svc.phase === 'IN_FLIGHT') return canStartMore(s, now) ? firstPollAt(s, svc) : now;
+  if (svc.phase === 'IN_FLIGHT') return canStartMore(s, now) ? undefined : now;
   if (svc.phase === 'PENDING' && s.run.readyBy && svc.notBefore === undefined) return now;
   return undefined;
 }
@@ -50,8 +51,6 @@ export function startDueAt(s: BatchState, svc: TrackedService): number | undefin
 export function pollDueAt(s: BatchState, svc: TrackedService): number | undefined {
   if (svc.phase === 'WAITING') return svc.nextPollAt ?? Number.NEGATIVE_INFINITY;
   if (svc.phase !== 'IN_FLIGHT') return undefined;
-  // Its history comes first: no poll before the prediction says one may find the operation done.
-  if (usesHistory(s) && !svc.prediction) return undefined;
   return svc.nextPollAt ?? firstPollAt(s, svc);
 }
 

@@ -3,7 +3,14 @@ import { describeError } from '../../lib/runtime/errors';
 import type { BatchState, TrackedService } from '../../lib/workflow/batch';
 import { type EngineDeps, finish, onCallFailure } from './apply';
 import { type AfterStatus, afterOperationLookup, afterStatus, operationTypeOf } from './outcome';
-import { dueForPoll, historyDueAt, nextPollAfterMiss, sweepIsCheaper } from './pacing';
+import {
+  dueForPoll,
+  historyDueAt,
+  nextPollAfterMiss,
+  pollDueAt,
+  sweepIsCheaper,
+  usesHistory,
+} from './pacing';
 import { corrected, correctionFactor, pastDurations, predict } from './prediction';
 import { noteSavings } from './savings';
 import { learnService } from './start';
@@ -27,18 +34,23 @@ export async function readHistories(s: BatchState, deps: EngineDeps, until: numb
   due.sort((a, b) => rank(a) - rank(b) || (a.operationStartedAt ?? 0) - (b.operationStartedAt ?? 0));
   for (const svc of due) {
     if (deps.clock.now() >= until) break;
-    try {
-      const page = await deps.appRunner.listOperationsPage(svc.arn);
-      learnHistory(s, svc, page.items);
-    } catch (error) {
-      // Without history the service is polled on the defaults; nothing else depends on it.
-      svc.prediction = predictionFor(s, []);
-      deps.log.warn('could not read the service history; polling it on the defaults', {
-        serviceName: svc.name,
-        error: describeError(error).message,
-      });
-    }
+    await readHistory(s, svc, deps);
     if (svc.phase === 'PENDING' && s.run.readyBy) planReadyByStart(s, svc, deps.clock.now());
+  }
+}
+
+/** Reads one service's history (one ListOperations call) and learns its prediction. */
+async function readHistory(s: BatchState, svc: TrackedService, deps: EngineDeps): Promise<void> {
+  try {
+    const page = await deps.appRunner.listOperationsPage(svc.arn);
+    learnHistory(s, svc, page.items);
+  } catch (error) {
+    // Without history the service is polled on the defaults; nothing else depends on it.
+    svc.prediction = predictionFor(s, []);
+    deps.log.warn('could not read the service history; polling it on the defaults', {
+      serviceName: svc.name,
+      error: describeError(error).message,
+    });
   }
 }
 
@@ -114,6 +126,13 @@ export async function pollDue(s: BatchState, deps: EngineDeps, hardStop: number)
   }
   for (const svc of unseen.values()) {
     if (deps.clock.now() >= hardStop) break;
+    // Due on the defaults only (its history not read yet, starts came first): its history costs the same one
+    // request as describing it, and says whether a poll is worth it yet.
+    if (svc.phase === 'IN_FLIGHT' && usesHistory(s) && !svc.prediction) {
+      await readHistory(s, svc, deps);
+      const at = pollDueAt(s, svc);
+      if (at === undefined || at > deps.clock.now() || deps.clock.now() >= hardStop) continue;
+    }
     try {
       await record(s, svc, await deps.appRunner.describeService(svc.arn), deps);
     } catch (error) {
