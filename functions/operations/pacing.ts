@@ -127,13 +127,14 @@ export function sweepIsCheaper(s: BatchState, due: number): boolean {
 
 /**
  * Milliseconds between poll rounds: none needed when a round costs little, but a round that would use more
- * than its share of the request budget waits for it (half the budget while services are still starting, 90 %
- * after) — so a large sweep never starves the starts.
+ * than its share of the request budget waits for it (a quarter of the budget while services are still
+ * starting, 90 % after) — so a large sweep never starves the starts: each start that waits delays the end of
+ * the run by as much (at 1,000 services a half share made the run end 15–90 s later; docs/BENCHMARKS.md).
  */
 export function roundSpacing(s: BatchState, now: number): number {
   const due = dueForPoll(s, now).length;
   const cost = Math.min(due, sweepPages(s));
-  const share = canStartMore(s, now) ? 0.5 : 0.9;
+  const share = canStartMore(s, now) ? 0.25 : 0.9;
   return (cost / (s.settings.requestsPerSecond * share)) * MS;
 }
 

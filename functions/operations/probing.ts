@@ -11,20 +11,31 @@ import { probeDueAt } from './pacing';
  * and the ones due go out together.
  */
 
-/** Probes at once at most this many services (the others follow in the next round). */
+/** Probes at once at most this many services; more that are due go out in further groups of this size. */
 const PROBES_AT_ONCE = 25;
 
+/** Probes every service whose probe is due, in groups of {@link PROBES_AT_ONCE}. */
 export async function probeDue(s: BatchState, deps: EngineDeps): Promise<void> {
-  const { probe, clock } = deps;
+  if (!deps.probe) return;
+  const probed = new Set<TrackedService>();
+  for (;;) {
+    const now = deps.clock.now();
+    const due = s.services
+      .filter((svc) => {
+        const at = probeDueAt(svc);
+        return at !== undefined && at <= now && !probed.has(svc);
+      })
+      .slice(0, PROBES_AT_ONCE);
+    if (due.length === 0) return;
+    for (const svc of due) probed.add(svc);
+    await probeGroup(s, due, deps);
+  }
+}
+
+async function probeGroup(s: BatchState, due: TrackedService[], deps: EngineDeps): Promise<void> {
+  const { clock } = deps;
+  const probe = deps.probe;
   if (!probe) return;
-  const now = clock.now();
-  const due = s.services
-    .filter((svc) => {
-      const at = probeDueAt(svc);
-      return at !== undefined && at <= now;
-    })
-    .slice(0, PROBES_AT_ONCE);
-  if (due.length === 0) return;
   const timeoutMs = (s.settings.probeTimeoutSeconds ?? 2) * 1000;
   await Promise.all(
     due.map(async (svc) => {

@@ -12,6 +12,7 @@ import {
   usesHistory,
 } from './pacing';
 import { corrected, correctionFactor, pastDurations, predict } from './prediction';
+import { probeDue } from './probing';
 import { noteSavings } from './savings';
 import { learnService } from './start';
 
@@ -113,6 +114,8 @@ export async function pollDue(s: BatchState, deps: EngineDeps, hardStop: number)
           unseen.delete(info.arn);
           await record(s, svc, info, deps);
         }
+        // A sweep of a large region takes a while: services it found RUNNING are probed as it goes.
+        await probeDue(s, deps);
         token = out.nextToken;
         if (!token || unseen.size === 0 || deps.clock.now() >= hardStop) break;
       }
