@@ -2,6 +2,7 @@ import { AppRunnerCallError } from '../../lib/app-runner/port';
 import { InvalidInputError } from '../../lib/runtime/errors';
 import { ExitCode } from '../exit-codes';
 import { UsageError } from './args';
+import { envVar } from './env';
 
 /**
  * A failure the CLI explains in words and an exit code, never with a stack trace: what went wrong, and
@@ -147,7 +148,7 @@ export function reportError(error: unknown, write: (line: string) => void): numb
   // A bug, not a user error: still no stack trace unless asked for.
   const e = error instanceof Error ? error : new Error(String(error));
   write(`error: unexpected ${e.name}: ${e.message}`);
-  if (process.env.APPRUNNER_SCHEDULER_DEBUG) write(e.stack ?? '');
+  if (envVar('APPRUNNER_SCHEDULER_DEBUG')) write(e.stack ?? '');
   else write('(set APPRUNNER_SCHEDULER_DEBUG=1 to see the stack trace, and please report it)');
   return ExitCode.ServicesFailed;
 }

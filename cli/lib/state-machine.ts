@@ -2,6 +2,7 @@ import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { ExitCode } from '../exit-codes';
 import { UsageError } from './args';
 import { cloudFormationClient } from './aws';
+import { envVar } from './env';
 import { CliError, fromAwsError, isMissingCredentials, isMissingRegion } from './errors';
 
 /** Where the state machine ARN may come from, in the order they are tried. */
@@ -52,11 +53,10 @@ export function regionOfStateMachineArn(arn: string): string | undefined {
  * `StateMachineArn` output of the stack `apprunner-scheduler-<stage>`. A failure says what was tried.
  */
 export async function locateStateMachine(options: LocateOptions): Promise<StateMachineLocation> {
-  const env = options.env ?? process.env;
   const tried: string[] = [];
   for (const [source, value] of [
     ['--state-machine-arn', options.stateMachineArn],
-    [`$${STATE_MACHINE_ENV}`, env[STATE_MACHINE_ENV]],
+    [`$${STATE_MACHINE_ENV}`, options.env ? options.env[STATE_MACHINE_ENV] : envVar(STATE_MACHINE_ENV)],
   ] as const) {
     if (value === undefined || value === '') {
       tried.push(`${source}: not set`);
