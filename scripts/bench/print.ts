@@ -90,6 +90,7 @@ export function printTargets(rows: RunFigures[], bundles: BundleFigures[]): void
     );
   }
   const allDesign = rows.filter((r) => r.scenario.design === 'design');
+  if (allDesign.length === 0) return;
   const throttled = allDesign.reduce((a, r) => a + r.throttled, 0);
   line(throttled === 0, `throttled App Runner requests in every run of this design: ${throttled} (0)`);
   const history = Math.max(...allDesign.map((r) => r.historyEvents));
