@@ -28,9 +28,11 @@ import {
   parseServiceArn,
   type ServiceRecord,
   type ServiceSnapshot,
+  type ServiceView,
   serviceUrlFor,
   snapshotOf,
   statusOf,
+  viewOf,
 } from './services';
 import { memberError } from './validation';
 
@@ -47,7 +49,7 @@ import { memberError } from './validation';
 export type { ResolvedBehaviour } from './behaviour';
 export type { OperationSnapshot, OperationStatus } from './operations';
 export type { PageRequest } from './paging';
-export { parseServiceArn, type ServiceSnapshot, serviceIdFor } from './services';
+export { parseServiceArn, type ServiceSnapshot, type ServiceView, serviceIdFor } from './services';
 
 export const DEFAULT_ACCOUNT_ID = '123456789012';
 export const DEFAULT_REGION = 'us-east-1';
@@ -56,7 +58,7 @@ const DAY_MS = 24 * 3600 * 1000;
 
 /** One request to a service's URL, answered. */
 export interface ProbeAnswer extends ReadinessAnswer {
-  service: ServiceSnapshot;
+  service: ServiceView;
   /** Real milliseconds to hold the answer back (slow-ready). */
   delayMs: number;
 }
@@ -173,7 +175,7 @@ export class AppRunnerModel {
     const record = this.byUrl.get(host);
     const now = this.clock.now();
     if (!record || !isVisible(record, now, this.deletedVisibleMs)) return undefined;
-    const service = this.snapshotOf(record);
+    const service = this.viewOf(record);
     const faults = this.faults.onProbe({ name: record.name, arn: record.arn });
     const answer = readinessAt(
       { status: service.status, runningSince: service.runningSince, warmupSeconds: record.durations.warmup },
@@ -187,22 +189,22 @@ export class AppRunnerModel {
 
   // ---- API operations ----
 
-  describeService(region: string, serviceArn: string): ServiceSnapshot {
-    return this.snapshotOf(this.lookup(region, serviceArn, 'serviceArn'));
+  describeService(region: string, serviceArn: string): ServiceView {
+    return this.viewOf(this.lookup(region, serviceArn, 'serviceArn'));
   }
 
-  listServices(region: string, page: PageRequest = {}): { services: ServiceSnapshot[]; nextToken?: string } {
+  listServices(region: string, page: PageRequest = {}): { services: ServiceView[]; nextToken?: string } {
     const now = this.clock.now();
     const listable = this.services.filter((s) => s.region === region && statusOf(s, now) !== 'DELETED');
     const out = pageOfServices(listable, region, this.behaviour.listServicesPaging, page);
-    return { services: out.items.map((s) => this.snapshotOf(s)), nextToken: out.nextToken };
+    return { services: out.items.map((s) => this.viewOf(s)), nextToken: out.nextToken };
   }
 
-  resumeService(region: string, serviceArn: string): { service: ServiceSnapshot; operationId?: string } {
+  resumeService(region: string, serviceArn: string): { service: ServiceView; operationId?: string } {
     return this.startPauseOrResume(region, serviceArn, 'RESUME_SERVICE');
   }
 
-  pauseService(region: string, serviceArn: string): { service: ServiceSnapshot; operationId?: string } {
+  pauseService(region: string, serviceArn: string): { service: ServiceView; operationId?: string } {
     return this.startPauseOrResume(region, serviceArn, 'PAUSE_SERVICE');
   }
 
@@ -288,11 +290,15 @@ export class AppRunnerModel {
     return snapshotOf(record, this.clock.now(), this.deletedVisibleMs);
   }
 
+  private viewOf(record: ServiceRecord): ServiceView {
+    return viewOf(record, this.clock.now(), this.deletedVisibleMs);
+  }
+
   private startPauseOrResume(
     region: string,
     serviceArn: string,
     type: 'PAUSE_SERVICE' | 'RESUME_SERVICE',
-  ): { service: ServiceSnapshot; operationId?: string } {
+  ): { service: ServiceView; operationId?: string } {
     const service = this.lookup(region, serviceArn, 'serviceArn');
     const status = statusOf(service, this.clock.now());
     const verb = type === 'RESUME_SERVICE' ? 'resume' : 'pause';
@@ -301,7 +307,7 @@ export class AppRunnerModel {
     if (status === to) {
       const switchValue =
         type === 'RESUME_SERVICE' ? this.behaviour.resumeWhenRunning : this.behaviour.pauseWhenPaused;
-      if (switchValue === 'no-op') return { service: this.snapshotOf(service) };
+      if (switchValue === 'no-op') return { service: this.viewOf(service) };
     }
     if (status !== from) {
       const current = status === 'OPERATION_IN_PROGRESS' ? 'has an operation in progress' : `is ${status}`;
@@ -311,7 +317,7 @@ export class AppRunnerModel {
     }
     const fault = this.faults.onOperation(type, { name: service.name, arn: service.arn });
     const op = this.startOperation(service, type, this.clock.now(), undefined, fault);
-    return { service: this.snapshotOf(service), operationId: op.id };
+    return { service: this.viewOf(service), operationId: op.id };
   }
 
   /** Starts an operation now (or in the past, for in-flight ones); its duration jitters unless given. */

@@ -52,7 +52,8 @@ export interface ServiceRecord {
 }
 
 /** A service as the emulator holds it now (test and tooling view; the API shows a subset). */
-export interface ServiceSnapshot extends ServiceConfiguration {
+/** A service as the API answers it: everything but its operations. */
+export interface ServiceView extends ServiceConfiguration {
   name: string;
   id: string;
   arn: string;
@@ -70,7 +71,10 @@ export interface ServiceSnapshot extends ServiceConfiguration {
   durations: ResolvedDurations;
   /** False once a deleted service is past `deletedVisibleSeconds`: the API answers ResourceNotFoundException. */
   visible: boolean;
-  /** Newest first. */
+}
+
+/** A service with its operations (newest first), for tests and tooling. */
+export interface ServiceSnapshot extends ServiceView {
   operations: OperationSnapshot[];
 }
 
@@ -104,7 +108,10 @@ export function nextOperationId(service: ServiceRecord): string {
 
 /** Applies every operation that has ended by `now` to its service. */
 export function settleOperations(service: ServiceRecord, now: number): void {
-  for (const op of service.operations) {
+  // Operations are appended in time order and settle in order: only the newest few may be open.
+  let first = service.operations.length;
+  while (first > 0 && !service.operations[first - 1]?.settled) first--;
+  for (const op of service.operations.slice(first)) {
     if (op.settled || op.endsAt === undefined || now < op.endsAt) continue;
     op.settled = true;
     service.restSince = op.endsAt;
@@ -142,7 +149,8 @@ export function isVisible(service: ServiceRecord, now: number, deletedVisibleMs:
   return now < (service.deletedAt ?? 0) + deletedVisibleMs;
 }
 
-export function snapshotOf(service: ServiceRecord, now: number, deletedVisibleMs: number): ServiceSnapshot {
+/** The service as the API answers it at `now` (cheap: no copy of its operations). */
+export function viewOf(service: ServiceRecord, now: number, deletedVisibleMs: number): ServiceView {
   const status = statusOf(service, now);
   const last = service.operations.at(-1);
   const updatedAt = last && !last.settled ? last.startedAt : service.restSince;
@@ -165,6 +173,13 @@ export function snapshotOf(service: ServiceRecord, now: number, deletedVisibleMs
     autoScaling: service.config.autoScaling,
     public: service.config.public,
     visible: isVisible(service, now, deletedVisibleMs),
+  };
+}
+
+/** The service with every operation (a copy: a seeded history can hold hundreds). */
+export function snapshotOf(service: ServiceRecord, now: number, deletedVisibleMs: number): ServiceSnapshot {
+  return {
+    ...viewOf(service, now, deletedVisibleMs),
     operations: service.operations
       .slice()
       .reverse()

@@ -1,7 +1,7 @@
 import type { AutoScalingConfiguration } from './auto-scaling';
 import type { AppRunnerModel } from './model';
 import type { OperationSnapshot } from './operations';
-import type { ServiceSnapshot } from './services';
+import type { ServiceView } from './services';
 import type { ApiOperation } from './validation';
 
 /**
@@ -26,7 +26,7 @@ function toWireAutoScalingSummary(c: AutoScalingConfiguration): Record<string, u
 
 /** The Service shape: status, URL and configuration from the model, a plausible fixed source for the rest. */
 export function toWireService(
-  s: ServiceSnapshot,
+  s: ServiceView,
   autoScaling: AutoScalingConfiguration,
 ): Record<string, unknown> {
   return {
@@ -65,7 +65,7 @@ export function toWireService(
   };
 }
 
-export function toWireSummary(s: ServiceSnapshot): Record<string, unknown> {
+export function toWireSummary(s: ServiceView): Record<string, unknown> {
   return {
     ServiceName: s.name,
     ServiceId: s.id,
@@ -96,7 +96,7 @@ const optNum = (v: unknown) => v as number | undefined;
 
 /** Runs one validated operation against the model; returns the response body. */
 export function dispatch(model: AppRunnerModel, op: ApiOperation, region: string, input: Input): object {
-  const service = (s: ServiceSnapshot) => toWireService(s, model.autoScaling.latest(s.region, s.autoScaling));
+  const service = (s: ServiceView) => toWireService(s, model.autoScaling.latest(s.region, s.autoScaling));
   switch (op) {
     case 'DescribeService':
       return { Service: service(model.describeService(region, str(input.ServiceArn))) };
