@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Clock } from '../runtime/clock';
 import {
   AppRunnerCallError,
@@ -98,12 +99,10 @@ export class InMemoryAppRunner implements AppRunnerPort {
   /** Adds a service now; returns it as the port describes it. */
   addService(spec: MemoryServiceSpec): ServiceInfo {
     const region = spec.region ?? this.region;
-    const id = [...spec.name]
-      .reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7)
-      .toString(16)
-      .padStart(32, '0');
+    // 32 hex characters, distinct per region and name (the URL takes the first 10, as App Runner's does).
+    const id = createHash('sha256').update(`${region}:${spec.name}`).digest('hex').slice(0, 32);
     const service: Service = {
-      arn: `arn:aws:apprunner:${region}:${this.accountId}:service/${spec.name}/${id.slice(-32)}`,
+      arn: `arn:aws:apprunner:${region}:${this.accountId}:service/${spec.name}/${id}`,
       name: spec.name,
       region,
       rest: spec.status ?? 'PAUSED',

@@ -121,6 +121,10 @@ describe.each(adapters)('the App Runner port: %s', (_name, start) => {
       ['worker', 'PAUSED', REGION],
     ]);
     expect(other).toEqual([]);
+    // Each service answers at its own URL (the readiness probe tells them apart by it).
+    const urls = services.map((s) => s.url);
+    expect(urls.every((u) => /^[a-z0-9]{10}\.us-east-1\.awsapprunner\.com$/.test(u ?? ''))).toBe(true);
+    expect(new Set(urls).size).toBe(3);
   });
 
   it('describes a service, and refuses an unknown one as NotFound', async () => {
