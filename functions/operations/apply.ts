@@ -40,6 +40,7 @@ export function finish(s: BatchState, svc: TrackedService, verdict: Finish, now:
     'notBefore',
     'waitingFor',
     'url',
+    'readyPathTag',
     'readyPath',
     'memoryMb',
     'scalingArn',

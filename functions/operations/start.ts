@@ -138,7 +138,7 @@ export function learnService(s: BatchState, svc: TrackedService, info: ServiceIn
   if (s.run.action !== 'resume' || info.healthCheck === undefined) return;
   const readiness = readinessOf({
     run: s.run,
-    ...(svc.readyPath !== undefined ? { readyPathTag: svc.readyPath } : {}),
+    ...(svc.readyPathTag !== undefined ? { readyPathTag: svc.readyPathTag } : {}),
     healthCheck: info.healthCheck,
     ...(info.publiclyAccessible !== undefined ? { publiclyAccessible: info.publiclyAccessible } : {}),
     ...(svc.url ? { url: svc.url } : {}),

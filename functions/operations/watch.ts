@@ -221,14 +221,14 @@ async function reachRunning(
   const needsProbePath =
     deps.probe !== undefined &&
     svc.readySkip === undefined &&
-    !svc.readyPath?.startsWith('/') &&
+    svc.readyPath === undefined &&
     s.run.readyCheck !== 'none';
   const needsMemory = svc.pausedSince !== undefined && svc.memoryMb === undefined;
   if (needsProbePath || needsMemory) {
     const full = info.healthCheck ? info : await deps.appRunner.describeService(svc.arn);
     learnService(s, svc, full, deps);
   }
-  if (needsProbePath && !svc.readyPath?.startsWith('/') && svc.readySkip === undefined) {
+  if (needsProbePath && svc.readyPath === undefined && svc.readySkip === undefined) {
     svc.readySkip = 'App Runner gave no service URL';
   }
   await noteSavings(s, svc, deps);

@@ -147,7 +147,7 @@ export async function plan(event: PlanEvent, deps: PlanDeps): Promise<PlanResult
         status: info.status,
         ...(info.url ? { url: info.url } : {}),
         // The probe's path, or `none`; resolved against the service's health check once it is resumed.
-        ...(run.action === 'resume' && readyPath ? { readyPath } : {}),
+        ...(run.action === 'resume' && readyPath ? { readyPathTag: readyPath } : {}),
         polls: 0,
         transientErrors: 0,
         notes: [...decision.notes],

@@ -87,8 +87,9 @@ export interface TrackedService {
   nextPollAt?: number;
   /** Epoch ms its last pause ended (from its history), when this resume ends a paused interval. */
   pausedSince?: number;
-  /** Resume: ServiceUrl, and the path its readiness probe requests. */
+  /** Resume: ServiceUrl; the ready-path tag as Plan read it; the path the probe requests (resolved from both). */
   url?: string;
+  readyPathTag?: string;
   readyPath?: string;
   /** Resume: why readiness is not probed, when it is not. */
   readySkip?: string;

@@ -82,8 +82,9 @@ export interface WireService {
   np?: number;
   /** Paused since. */
   ps?: number;
-  /** Service URL (its region's App Runner domain left out), ready path, why not probed. */
+  /** Service URL (its region's App Runner domain left out), ready-path tag, resolved path, why not probed. */
   u?: string;
+  rt?: string;
   rp?: string;
   rs?: string;
   /** Memory (MiB) and auto scaling configuration (index into the batch's `scaling`). */
@@ -223,6 +224,7 @@ function encodeService(svc: TrackedService, c: Codec): WireService {
   if (svc.nextPollAt !== undefined) w.np = rel(svc.nextPollAt);
   if (svc.pausedSince !== undefined) w.ps = rel(svc.pausedSince);
   if (svc.url) w.u = svc.url.endsWith(c.domain) ? svc.url.slice(0, -c.domain.length) : `${svc.url}/`;
+  if (svc.readyPathTag !== undefined) w.rt = svc.readyPathTag;
   if (svc.readyPath !== undefined) w.rp = svc.readyPath;
   if (svc.readySkip !== undefined) w.rs = svc.readySkip;
   if (svc.memoryMb !== undefined) w.mm = svc.memoryMb;
@@ -297,7 +299,9 @@ function decodeService(
     ...(w.np !== undefined ? { nextPollAt: abs(w.np) } : {}),
     ...(w.ps !== undefined ? { pausedSince: abs(w.ps) } : {}),
     ...(w.u !== undefined ? { url: w.u.endsWith('/') ? w.u.slice(0, -1) : `${w.u}${c.domain}` } : {}),
-    ...(w.rp !== undefined ? { readyPath: w.rp } : {}),
+    ...(w.rt !== undefined ? { readyPathTag: w.rt } : {}),
+    // Before `rt`, `rp` held Plan's raw tag too; a resolved path always starts with '/'.
+    ...(w.rp !== undefined ? (w.rp.startsWith('/') ? { readyPath: w.rp } : { readyPathTag: w.rp }) : {}),
     ...(w.rs !== undefined ? { readySkip: w.rs } : {}),
     ...(w.mm !== undefined ? { memoryMb: w.mm } : {}),
     ...(w.sa !== undefined && c.scaling[w.sa] ? { scalingArn: c.scaling[w.sa] } : {}),

@@ -30,6 +30,8 @@ const tracked: fc.Arbitrary<TrackedService> = fc
     transientErrors: fc.nat(5),
     notes: fc.array(fc.string({ maxLength: 60 }), { maxLength: 3 }),
     leaseSet: fc.option(fc.constant(true), { nil: undefined }),
+    readyPathTag: fc.option(fc.constantFrom('none', 'health', '/ready'), { nil: undefined }),
+    readyPath: fc.option(fc.constantFrom('/', '/health'), { nil: undefined }),
     outcome: fc.constantFrom('SUCCEEDED', 'SKIPPED', 'FAILED', 'TIMED_OUT'),
     error: fc.option(fc.string({ minLength: 1, maxLength: 200 }), { nil: undefined }),
     finishedAt: fc.integer({ min: 1.7e12, max: 1.9e12 }),
@@ -49,6 +51,10 @@ const tracked: fc.Arbitrary<TrackedService> = fc
       ...(r.operationStartedAt !== undefined ? { operationStartedAt: r.operationStartedAt } : {}),
       ...(r.leaseSet ? { leaseSet: true } : {}),
     };
+    if (r.phase !== 'DONE') {
+      if (r.readyPathTag !== undefined) svc.readyPathTag = r.readyPathTag;
+      if (r.readyPath !== undefined) svc.readyPath = r.readyPath;
+    }
     if (r.phase === 'DONE') {
       // A finished service's line is built as the engine builds it (the wire form rebuilds it the same way).
       svc.result = trackedResult(

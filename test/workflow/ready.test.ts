@@ -121,13 +121,21 @@ describe('readiness after a resume', () => {
       services: [
         paused('api-staging', { resume: 30 }, { tags: { [READY_PATH_TAG]: 'none' } }),
         paused('admin-panel', { resume: 30 }, { public: false }),
+        // Joined, not started by the run (no ResumeService answer), with a path tag: still known private.
+        {
+          name: 'reports',
+          durations: { resume: 30 },
+          public: false,
+          tags: { [READY_PATH_TAG]: '/health' },
+          inFlight: { type: 'RESUME_SERVICE' as const, elapsedSeconds: 10 },
+        },
       ],
     };
 
     // Act: probes go straight to the service URL here, as in AWS (no READY_CHECK_ENDPOINT_URL)
     const world = await startWorld(fleet);
     const tagged = await world
-      .run(wake(['api-staging', 'admin-panel']), { env: { READY_CHECK_ENDPOINT_URL: '' } })
+      .run(wake(['api-staging', 'admin-panel', 'reports']), { env: { READY_CHECK_ENDPOINT_URL: '' } })
       .finally(() => world.stop());
     const off = await runScenario({ fleet, input: wake(['api-staging'], { readyCheck: 'none' }) });
 
@@ -138,6 +146,11 @@ describe('readiness after a resume', () => {
       readyCheckSkipped: 'ready-path tag is none',
     });
     expect(line('admin-panel')?.readyCheckSkipped).toMatch(/^private service/);
+    expect(line('reports')).toMatchObject({
+      outcome: 'SUCCEEDED',
+      readyCheckSkipped: expect.stringMatching(/^private/),
+    });
+    expect(line('reports')?.notes?.join(' ')).toMatch(/joined RESUME_SERVICE/);
     expect(world.emulator.probes).toEqual([]);
     expect(off.outcome('api-staging')).toMatchObject({
       outcome: 'SUCCEEDED',
