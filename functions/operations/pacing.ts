@@ -33,17 +33,25 @@ export function usesHistory(s: BatchState): boolean {
  * alone (the same one request, and it says when a poll is worth it), while a ListServices sweep, at 1/20
  * of a request a service, may cover it on the defaults.
  */
-export function historyDueAt(s: BatchState, svc: TrackedService, now: number): number | undefined {
+export function historyDueAt(
+  s: BatchState,
+  svc: TrackedService,
+  now: number,
+  startsPending: boolean,
+): number | undefined {
   if (!usesHistory(s) || svc.prediction) return undefined;
-  if (svc.phase === 'IN_FLIGHT') return canStartMore(s, now) ? undefined : now;
+  if (svc.phase === 'IN_FLIGHT') return startsPending ? undefined : now;
   if (svc.phase === 'PENDING' && s.run.readyBy && svc.notBefore === undefined) return now;
   return undefined;
 }
 
-/** When a pending service may be acted on: its ready-by start, or now. Undefined while its start is unknown. */
-export function startDueAt(s: BatchState, svc: TrackedService): number | undefined {
+/**
+ * When a pending service may be acted on: its ready-by start, or now. Undefined while its start is unknown
+ * (a ready-by start is planned first: ./watch.ts `readHistories`).
+ */
+function startDueAt(s: BatchState, svc: TrackedService): number | undefined {
   if (svc.phase !== 'PENDING') return undefined;
-  if (s.run.readyBy && usesHistory(s) && svc.notBefore === undefined) return undefined;
+  if (s.run.readyBy && svc.notBefore === undefined) return undefined;
   return svc.notBefore ?? Number.NEGATIVE_INFINITY;
 }
 
@@ -94,17 +102,24 @@ export function inFlightCount(s: BatchState): number {
 
 /** Pending services whose start has come, in start order. */
 export function startable(s: BatchState, now: number): TrackedService[] {
-  return s.services
-    .filter((svc) => {
-      const at = startDueAt(s, svc);
-      return at !== undefined && at <= now;
-    })
-    .sort((a, b) => (startDueAt(s, a) ?? 0) - (startDueAt(s, b) ?? 0));
+  const due: Array<{ svc: TrackedService; at: number }> = [];
+  for (const svc of s.services) {
+    const at = startDueAt(s, svc);
+    if (at !== undefined && at <= now) due.push({ svc, at });
+  }
+  return due.sort((a, b) => a.at - b.at).map((d) => d.svc);
 }
 
-/** True when a pending service may start now (its start has come, within the in-flight limit). */
+/**
+ * True when a pending service may start now (its start has come, within the in-flight limit). O(services):
+ * callers that ask for every service compute it once.
+ */
 export function canStartMore(s: BatchState, now: number): boolean {
-  return inFlightCount(s) < s.settings.maxInFlight && startable(s, now).length > 0;
+  if (inFlightCount(s) >= s.settings.maxInFlight) return false;
+  return s.services.some((svc) => {
+    const at = startDueAt(s, svc);
+    return at !== undefined && at <= now;
+  });
 }
 
 /** Services whose status is worth reading now. */
@@ -145,9 +160,10 @@ export function roundSpacing(s: BatchState, now: number): number {
 export function earliestDue(s: BatchState, now: number): number {
   let due = Number.POSITIVE_INFINITY;
   const room = inFlightCount(s) < s.settings.maxInFlight;
+  const startsPending = canStartMore(s, now);
   for (const svc of s.services) {
     const start = room ? startDueAt(s, svc) : undefined;
-    for (const at of [start, historyDueAt(s, svc, now), pollDueAt(s, svc), probeDueAt(svc)]) {
+    for (const at of [start, historyDueAt(s, svc, now, startsPending), pollDueAt(s, svc), probeDueAt(svc)]) {
       if (at !== undefined) due = Math.min(due, Math.max(at, now));
     }
   }

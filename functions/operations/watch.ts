@@ -4,6 +4,7 @@ import type { BatchState, TrackedService } from '../../lib/workflow/batch';
 import { type EngineDeps, finish, onCallFailure } from './apply';
 import { type AfterStatus, afterOperationLookup, afterStatus, operationTypeOf } from './outcome';
 import {
+  canStartMore,
   dueForPoll,
   historyDueAt,
   nextPollAfterMiss,
@@ -27,8 +28,15 @@ const MS = 1000;
 /** Reads the histories that are due (ListOperations, one call each) until `until`. */
 export async function readHistories(s: BatchState, deps: EngineDeps, until: number): Promise<void> {
   const now = deps.clock.now();
+  // Without histories, a ready-by start is planned on the default prediction: no call needed.
+  if (s.run.readyBy && !usesHistory(s)) {
+    for (const svc of s.services) {
+      if (svc.phase === 'PENDING' && svc.notBefore === undefined) planReadyByStart(s, svc, now);
+    }
+  }
+  const startsPending = canStartMore(s, now);
   const due = s.services.filter((svc) => {
-    const at = historyDueAt(s, svc, now);
+    const at = historyDueAt(s, svc, now, startsPending);
     return at !== undefined && at <= now;
   });
   // Ready-by services first (their start depends on it), then operations in flight, oldest first.

@@ -206,6 +206,27 @@ describe('ready-by wake-ups', () => {
     expect(run.result.alerts).toEqual([]);
   });
 
+  it('plans ready-by starts on the default prediction when histories are not read (POLL_FROM_HISTORY=false)', async () => {
+    // Prepare: ready by 30 minutes from now; the defaults assume a resume takes up to 300 s
+    const readyBy = new Date(T0 + 30 * 60_000).toISOString();
+    const fleet = { services: [withHistory('fast', 30), withHistory('slow', 240)] };
+
+    // Act
+    const run = await runScenario({
+      fleet,
+      input: wake(['fast', 'slow'], { readyBy }),
+      env: { POLL_FROM_HISTORY: 'false' },
+    });
+
+    // Assess: no history read, both started at readyBy - (300 s + warm-up 30 s + margin 60 s), both in time
+    expect(run.emulator.calls.filter((c) => c.op === 'ListOperations')).toEqual([]);
+    for (const name of ['fast', 'slow']) {
+      const line = run.outcome(name);
+      expect(line).toMatchObject({ outcome: 'SUCCEEDED', readyBy, missedBySeconds: 0 });
+      expect(sinceT0(Date.parse(line.operationStartedAt ?? ''))).toBeGreaterThanOrEqual(30 * 60 - 390);
+    }
+  });
+
   it('says by how much a service missed readyBy when its resume took longer than its history, and alerts', async () => {
     // Prepare: its past resumes took 30 s; today's takes 600 s
     const readyBy = new Date(T0 + 10 * 60_000).toISOString();
