@@ -58,6 +58,8 @@ function startDueAt(s: BatchState, svc: TrackedService): number | undefined {
 /** When a service's status is next worth reading. */
 export function pollDueAt(s: BatchState, svc: TrackedService): number | undefined {
   if (svc.phase === 'WAITING') return svc.nextPollAt ?? Number.NEGATIVE_INFINITY;
+  // Probing: only when a run of bad answers asks whether it is still RUNNING (./probing.ts).
+  if (svc.phase === 'PROBING') return svc.nextPollAt;
   if (svc.phase !== 'IN_FLIGHT') return undefined;
   return svc.nextPollAt ?? firstPollAt(s, svc);
 }

@@ -1,6 +1,7 @@
+import type { ServiceStatus } from '../../lib/app-runner/port';
 import { describeAnswer, isGoodAnswer } from '../../lib/readiness/probe';
 import type { BatchState, TrackedService } from '../../lib/workflow/batch';
-import { type EngineDeps, finish, onCallFailure } from './apply';
+import { type EngineDeps, finish } from './apply';
 import { afterProbe } from './outcome';
 import { probeDueAt } from './pacing';
 
@@ -43,25 +44,32 @@ async function probeGroup(s: BatchState, due: TrackedService[], deps: EngineDeps
       record(s, svc, isGoodAnswer(answer), describeAnswer(answer), clock.now());
     }),
   );
-  // A service that keeps failing its probe may simply no longer be running (another run paused it, a
-  // deployment began): every few bad answers, ask App Runner.
-  for (const svc of due) {
-    if (svc.phase !== 'PROBING' || (svc.probeStreak ?? 0) > 0 || (svc.probes ?? 0) % STATUS_EVERY !== 0)
-      continue;
-    try {
-      const { status } = await deps.appRunner.describeService(svc.arn);
-      if (status === 'RUNNING') continue;
-      svc.status = status;
-      svc.readySkip = `the service left RUNNING (now ${status}) before it answered`;
-      finish(s, svc, { kind: 'finish', outcome: 'SUCCEEDED', notes: [svc.readySkip] }, clock.now());
-    } catch (error) {
-      onCallFailure(s, svc, error, deps);
-    }
-  }
 }
 
-/** Bad answers in a row after which the service's status is read again. */
-const STATUS_EVERY = 3;
+/** What a status read means for a service being probed: still RUNNING, probe on; otherwise it is done. */
+export function statusWhileProbing(
+  s: BatchState,
+  svc: TrackedService,
+  status: ServiceStatus,
+  now: number,
+): void {
+  if (status === 'RUNNING') {
+    svc.nextPollAt = now + PROBING_STATUS_SECONDS * 1000;
+    return;
+  }
+  svc.nextPollAt = undefined;
+  svc.status = status;
+  svc.readySkip = `the service left RUNNING (now ${status}) before it answered`;
+  finish(s, svc, { kind: 'finish', outcome: 'SUCCEEDED', notes: [svc.readySkip] }, now);
+}
+
+/**
+ * How often the status of a service being probed is read again: a service that keeps failing its probe may
+ * no longer be running (another run paused it, a deployment began). A time, not a count of answers, so that
+ * the reads of many slow starters fall together into one ListServices sweep (./watch.ts reads the status of
+ * every probed service a sweep passes): 300 never-ready services cost ~1 request/s, not ~8.
+ */
+export const PROBING_STATUS_SECONDS = 20;
 
 function record(s: BatchState, svc: TrackedService, good: boolean, answer: string, now: number): void {
   svc.probes = (svc.probes ?? 0) + 1;

@@ -13,7 +13,7 @@ import {
   usesHistory,
 } from './pacing';
 import { corrected, correctionFactor, pastDurations, predict } from './prediction';
-import { probeDue } from './probing';
+import { PROBING_STATUS_SECONDS, probeDue, statusWhileProbing } from './probing';
 import { noteSavings } from './savings';
 import { learnService } from './start';
 
@@ -109,6 +109,12 @@ export async function pollDue(s: BatchState, deps: EngineDeps, hardStop: number)
   if (watched.length === 0) return;
   const unseen = new Map(watched.map((svc) => [svc.arn, svc]));
   if (sweepIsCheaper(s, watched.length)) {
+    // The sweep reads every service it passes: services being probed take their status from it too (free).
+    const probedHere = new Map(
+      s.services
+        .filter((svc) => svc.phase === 'PROBING' && !unseen.has(svc.arn))
+        .map((svc) => [svc.arn, svc]),
+    );
     // One ListServices sweep covers up to 20 services a page; each page is acted on as soon as it arrives.
     try {
       let token: string | undefined;
@@ -117,9 +123,10 @@ export async function pollDue(s: BatchState, deps: EngineDeps, hardStop: number)
         const out = await deps.appRunner.listServicesPage(s.region, token);
         pages++;
         for (const info of out.items) {
-          const svc = unseen.get(info.arn);
+          const svc = unseen.get(info.arn) ?? probedHere.get(info.arn);
           if (!svc) continue;
           unseen.delete(info.arn);
+          probedHere.delete(info.arn);
           await record(s, svc, info, deps);
         }
         // A sweep of a large region takes a while: services it found RUNNING are probed as it goes.
@@ -161,6 +168,10 @@ async function record(
 ): Promise<void> {
   const now = deps.clock.now();
   svc.polls++;
+  if (svc.phase === 'PROBING') {
+    statusWhileProbing(s, svc, info.status, now);
+    return;
+  }
   svc.status = info.status;
   if (info.url) svc.url = info.url;
   try {
@@ -250,5 +261,5 @@ async function reachRunning(
   svc.probeStreak = 0;
   svc.probes = 0;
   svc.nextProbeAt = now;
-  svc.nextPollAt = undefined;
+  svc.nextPollAt = now + PROBING_STATUS_SECONDS * MS;
 }

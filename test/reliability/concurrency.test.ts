@@ -169,4 +169,37 @@ describe('concurrent executions', () => {
     expect(world.emulator.service('api-staging')?.status).toBe('PAUSED');
     expect([...woken.alerts, ...paused.alerts]).toEqual([]);
   });
+
+  it('stops probing a service another run paused, and reads its status with the polls, not per probe', async () => {
+    // Prepare: the application never answers; once it is probed, a scheduled pause takes it down
+    const world = await startWorld(staging, [{ type: 'never-ready', service: 'api-staging' }]);
+    const wake = { action: 'resume', targets: { serviceNames: ['api-staging'] }, requestedBy: 'user:alice' };
+    const probed = () => world.emulator.probes.some((p) => p.service === 'api-staging');
+
+    // Act
+    const waking = world.run(wake, { name: 'oncall-wake' });
+    const pausing = when(probed, 'the wake to probe api-staging').then(() =>
+      world.run(evening, { name: 'weekday-evening' }),
+    );
+    const [woken, paused] = await Promise.all([waking, pausing]).finally(() => world.stop());
+
+    // Assess: the wake ends when it sees the service leave RUNNING, long before its readiness time-out
+    const line = lineOf(woken.report, 'api-staging');
+    expect(line.outcome).toBe('SUCCEEDED');
+    expect(line.readyCheckSkipped).toMatch(
+      /^the service left RUNNING \(now (OPERATION_IN_PROGRESS|PAUSED)\) before it answered$/,
+    );
+    expect(lineOf(paused.report, 'api-staging').outcome).toBe('SUCCEEDED');
+    const probes = world.emulator.probes.filter((p) => p.service === 'api-staging');
+    expect(probes.length).toBeGreaterThanOrEqual(10);
+    expect(probes.length).toBeLessThan(30);
+    // One status read per 20 s of probing (about ten answers), not one per answer.
+    const [resume] = world.operationsStarted('api-staging');
+    const reads = world
+      .calls('DescribeService', 'api-staging')
+      .filter((c) => c.at >= (resume?.endedAt ?? 0) && c.at <= Date.parse(line.finishedAt ?? ''));
+    expect(reads.length).toBeGreaterThan(0); // the read that saw it leave RUNNING
+    expect(reads.length).toBeLessThanOrEqual(Math.ceil(probes.length / 10) + 1);
+    expect(woken.alerts).toEqual([]);
+  });
 });
