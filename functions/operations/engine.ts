@@ -3,7 +3,6 @@ import type { BatchState } from '../../lib/workflow/batch';
 import { type EngineDeps, settleLimits } from './apply';
 import {
   canStartMore,
-  DEFAULT_IN_FUNCTION_MAX_SLEEP_SECONDS,
   dueForPoll,
   nextCheckAt,
   nextRoundAt,
@@ -38,7 +37,7 @@ export async function advanceBatch(state: BatchState, _mode: Mode, given: Engine
   const deps: EngineDeps = { ...given, appRunner: countingPort(given.appRunner, () => s.requests++) };
   const { clock } = deps;
   const interval = s.settings.pollIntervalSeconds * 1000;
-  const maxSleep = (s.settings.inFunctionMaxSleepSeconds ?? DEFAULT_IN_FUNCTION_MAX_SLEEP_SECONDS) * 1000;
+  const maxSleep = s.settings.inFunctionMaxSleepSeconds * 1000;
   const windowEnd = clock.now() + s.settings.pollWindowSeconds * 1000;
   // However slow App Runner gets, an invocation stops working here (well inside the Lambda timeout);
   // whatever it did not reach is taken up by the next Check.

@@ -13,9 +13,6 @@ import type { BatchState, TrackedService } from '../../lib/workflow/batch';
 /** Extra seconds an invocation may spend finishing calls after its poll window (Lambda timeout: 120 s). */
 export const WORK_MARGIN_SECONDS = 30;
 
-/** Beyond this many seconds to the next thing due, a batch returns to the state machine's Wait state. */
-export const DEFAULT_IN_FUNCTION_MAX_SLEEP_SECONDS = 10;
-
 /** ListServices returns at most this many services a page. */
 export const SERVICES_PER_PAGE = 20;
 
@@ -23,7 +20,7 @@ const MS = 1000;
 
 /** Whether the batch reads its services' histories before polling them (ListOperations, one call each). */
 export function usesHistory(s: BatchState): boolean {
-  return s.settings.predictFromHistory === true;
+  return s.settings.predictFromHistory;
 }
 
 /**
@@ -208,7 +205,7 @@ export function nextDelay(s: BatchState, now: number): number {
  * start. A service probing for readiness is bounded by the readiness time-out instead (./outcome.ts).
  */
 export function deadlineOf(s: BatchState, svc: TrackedService): number {
-  if (svc.phase === 'PROBING') return (svc.runningAt ?? 0) + (s.settings.readyTimeoutSeconds ?? 300) * MS;
+  if (svc.phase === 'PROBING') return (svc.runningAt ?? 0) + s.settings.readyTimeoutSeconds * MS;
   const own = svc.notBefore !== undefined ? svc.notBefore + s.settings.operationDeadlineSeconds * MS : 0;
   return Math.max(s.settings.deadlineAt, own);
 }

@@ -37,7 +37,7 @@ async function probeGroup(s: BatchState, due: TrackedService[], deps: EngineDeps
   const { clock } = deps;
   const probe = deps.probe;
   if (!probe) return;
-  const timeoutMs = (s.settings.probeTimeoutSeconds ?? 2) * 1000;
+  const timeoutMs = s.settings.probeTimeoutSeconds * 1000;
   await Promise.all(
     due.map(async (svc) => {
       const answer = await probe.probe(svc.url ?? '', svc.readyPath ?? '/', timeoutMs);
@@ -74,7 +74,7 @@ export const PROBING_STATUS_SECONDS = 20;
 function record(s: BatchState, svc: TrackedService, good: boolean, answer: string, now: number): void {
   svc.probes = (svc.probes ?? 0) + 1;
   svc.lastProbe = answer;
-  const verdict = afterProbe(svc, good, now, s.settings.probeIntervalSeconds ?? 2);
+  const verdict = afterProbe(svc, good, now, s.settings.probeIntervalSeconds);
   if (verdict.kind === 'ready') {
     svc.readyAt = now;
     finish(s, svc, { kind: 'finish', outcome: 'SUCCEEDED' }, now);

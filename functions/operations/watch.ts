@@ -99,7 +99,7 @@ export function planReadyByStart(s: BatchState, svc: TrackedService, now: number
   const readyBy = Date.parse(s.run.readyBy ?? '');
   if (Number.isNaN(readyBy)) return;
   const p = corrected(svc.prediction ?? predictionFor(s, []), correctionFactor(s.learned ?? []));
-  const lead = p.high + (s.settings.readyWarmupSeconds ?? 30) + (s.settings.readyByMarginSeconds ?? 60);
+  const lead = p.high + s.settings.readyWarmupSeconds + s.settings.readyByMarginSeconds;
   svc.notBefore = Math.max(now, Math.floor(readyBy - lead * MS));
 }
 

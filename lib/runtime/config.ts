@@ -87,6 +87,9 @@ const ConfigSchema = z
 
 export type Config = Readonly<z.output<typeof ConfigSchema>>;
 
+/** Every setting's default (what a function gets with nothing set but its region). */
+export const CONFIG_DEFAULTS: Config = Object.freeze(ConfigSchema.parse({ AWS_REGION: 'us-east-1' }));
+
 /** The function environment as the local runner gives it: this process's environment plus `overrides`. */
 export function loadConfigWith(overrides: Record<string, string>): Config {
   return loadConfig({ ...process.env, ...overrides });

@@ -26,16 +26,16 @@ export interface BatchSettings {
   minDelaySeconds: number;
   maxDelaySeconds: number;
   /** Longest sleep inside the function; longer gaps return to the Wait state. */
-  inFunctionMaxSleepSeconds?: number;
+  inFunctionMaxSleepSeconds: number;
   /** Read each service's past operations (ListOperations) to predict when its operation ends. */
-  predictFromHistory?: boolean;
+  predictFromHistory: boolean;
   /** Readiness (resume): give up after this long from RUNNING; probe this often; each probe this long. */
-  readyTimeoutSeconds?: number;
-  probeIntervalSeconds?: number;
-  probeTimeoutSeconds?: number;
+  readyTimeoutSeconds: number;
+  probeIntervalSeconds: number;
+  probeTimeoutSeconds: number;
   /** Ready-by: the warm-up assumed after RUNNING, and the safety margin, when planning each start. */
-  readyWarmupSeconds?: number;
-  readyByMarginSeconds?: number;
+  readyWarmupSeconds: number;
+  readyByMarginSeconds: number;
   /** Provisioned memory price override ($/GB-hour) for the savings estimate; default the price table. */
   usdPerGbHour?: number;
 }

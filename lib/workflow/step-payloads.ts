@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { SERVICE_STATUSES } from '../app-runner/port';
 import { ACTIONS } from '../contract/execution-input';
 import { OUTCOMES } from '../contract/execution-result';
+import { CONFIG_DEFAULTS } from '../runtime/config';
 import { InvalidInputError, issuesFromZod } from '../runtime/errors';
 import type { BatchState } from './batch';
 
@@ -44,14 +45,15 @@ const SettingsSchema = z.looseObject({
   initialDelaySeconds: positive,
   minDelaySeconds: positive,
   maxDelaySeconds: positive,
-  inFunctionMaxSleepSeconds: positive.optional(),
   operationDeadlineSeconds: positive,
-  predictFromHistory: z.boolean().optional(),
-  readyTimeoutSeconds: positive.optional(),
-  probeIntervalSeconds: positive.optional(),
-  probeTimeoutSeconds: positive.optional(),
-  readyWarmupSeconds: positive.optional(),
-  readyByMarginSeconds: positive.optional(),
+  // Settings added after the first release: a batch planned before them gets the configuration's defaults.
+  inFunctionMaxSleepSeconds: positive.default(CONFIG_DEFAULTS.POLL_IN_FUNCTION_MAX_SLEEP_SECONDS),
+  predictFromHistory: z.boolean().default(CONFIG_DEFAULTS.POLL_FROM_HISTORY),
+  readyTimeoutSeconds: positive.default(CONFIG_DEFAULTS.READY_TIMEOUT_SECONDS),
+  probeIntervalSeconds: positive.default(CONFIG_DEFAULTS.READY_PROBE_INTERVAL_SECONDS),
+  probeTimeoutSeconds: positive.default(CONFIG_DEFAULTS.READY_PROBE_TIMEOUT_SECONDS),
+  readyWarmupSeconds: positive.default(CONFIG_DEFAULTS.READY_WARMUP_SECONDS),
+  readyByMarginSeconds: positive.default(CONFIG_DEFAULTS.READY_BY_MARGIN_SECONDS),
   usdPerGbHour: positive.optional(),
 });
 

@@ -1,3 +1,4 @@
+import { CONFIG_DEFAULTS } from '../../lib/runtime/config';
 import type { BatchSettings, BatchState, TrackedService } from '../../lib/workflow/batch';
 
 /** 2026-11-30T06:00:00Z: the default "now" of batch fixtures. */
@@ -52,6 +53,14 @@ export function batchState(
       initialDelaySeconds: 20,
       minDelaySeconds: 2,
       maxDelaySeconds: 60,
+      inFunctionMaxSleepSeconds: CONFIG_DEFAULTS.POLL_IN_FUNCTION_MAX_SLEEP_SECONDS,
+      // Unit batches poll on the defaults unless a test asks for histories.
+      predictFromHistory: false,
+      readyTimeoutSeconds: CONFIG_DEFAULTS.READY_TIMEOUT_SECONDS,
+      probeIntervalSeconds: CONFIG_DEFAULTS.READY_PROBE_INTERVAL_SECONDS,
+      probeTimeoutSeconds: CONFIG_DEFAULTS.READY_PROBE_TIMEOUT_SECONDS,
+      readyWarmupSeconds: CONFIG_DEFAULTS.READY_WARMUP_SECONDS,
+      readyByMarginSeconds: CONFIG_DEFAULTS.READY_BY_MARGIN_SECONDS,
       ...settings,
     },
     services: services.map((s, i) => trackedService(i, s)),

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { CONFIG_DEFAULTS } from '../../lib/runtime/config';
 import type { BatchState, TrackedService } from '../../lib/workflow/batch';
 import { trackedResult } from '../../lib/workflow/service-result';
+import { parseBatch } from '../../lib/workflow/step-payloads';
 import { decodeBatch, encodeBatch } from '../../lib/workflow/wire';
 import { batchState } from '../support/batch';
 
@@ -171,5 +173,36 @@ describe('a batch too large for the payload limit', () => {
       back.services.every((s) => s.result?.outcome === 'FAILED' && s.result.reason === 'APP_RUNNER_ERROR'),
     ).toBe(true);
     expect(back.services[0]?.result?.error?.length).toBeLessThanOrEqual(80);
+  });
+
+  it("fills the settings a batch planned by an older release lacks with the configuration's defaults", () => {
+    // Prepare: a batch as the first release planned it, without the readiness and history settings
+    const old = structuredClone(batchOf([]));
+    const settings = old.settings as Partial<BatchState['settings']>;
+    for (const key of ['predictFromHistory', 'readyTimeoutSeconds', 'probeIntervalSeconds'] as const) {
+      delete settings[key];
+    }
+    old.services = [
+      {
+        arn: 'arn:aws:apprunner:us-east-1:123456789012:service/api-staging/0123456789abcdef0123456789abcdef',
+        name: 'api-staging',
+        phase: 'PENDING',
+        status: 'PAUSED',
+        polls: 0,
+        transientErrors: 0,
+        notes: [],
+      },
+    ];
+
+    // Act
+    const parsed = parseBatch(old);
+
+    // Assess
+    expect(parsed.settings).toMatchObject({
+      predictFromHistory: CONFIG_DEFAULTS.POLL_FROM_HISTORY,
+      readyTimeoutSeconds: CONFIG_DEFAULTS.READY_TIMEOUT_SECONDS,
+      probeIntervalSeconds: CONFIG_DEFAULTS.READY_PROBE_INTERVAL_SECONDS,
+    });
+    expect(parsed.settings.predictFromHistory).toBe(true);
   });
 });
