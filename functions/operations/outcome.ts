@@ -316,19 +316,19 @@ export function afterStepFailure(input: {
     );
   }
   if (status === 'DELETED') return afterStatus(svc, status, run.action) as Finish;
+  // Tracking an operation of its own: in flight, or ended and being probed for readiness.
+  const tracked = svc.phase === 'IN_FLIGHT' || svc.phase === 'PROBING';
   const ours =
     operation &&
     operation.type === operationTypeOf(run.action) &&
-    (svc.phase === 'IN_FLIGHT'
-      ? operation.id === svc.operationId
-      : (operation.startedAt ?? 0) >= Date.parse(run.startedAt));
+    (tracked ? operation.id === svc.operationId : (operation.startedAt ?? 0) >= Date.parse(run.startedAt));
   if (!ours) {
-    if (svc.phase === 'IN_FLIGHT' && status === desiredStatus(run.action)) {
+    if (tracked && status === desiredStatus(run.action)) {
       return { kind: 'finish', outcome: 'SUCCEEDED', notes: ['seen done after a workflow step failed'] };
     }
     return workflowError(`the service is ${status}`);
   }
-  const adopt = svc.phase === 'IN_FLIGHT' ? undefined : operation;
+  const adopt = tracked ? undefined : operation;
   if (isOpen(operation)) {
     return workflowError(
       `App Runner still shows ${operation.type} operation ${operation.id} in progress`,

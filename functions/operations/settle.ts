@@ -3,7 +3,7 @@ import {
   countingPort,
   findOperation,
   latestOperation,
-  MAX_PAGES,
+  listAllServices,
   type OperationInfo,
   type ServiceStatus,
 } from '../../lib/app-runner/port';
@@ -32,13 +32,7 @@ export async function settleAfterFailure(
   const statuses = new Map<string, ServiceStatus>();
   if (open.length > sweepPages(s)) {
     try {
-      let token: string | undefined;
-      for (let page = 0; page < MAX_PAGES; page++) {
-        const out = await appRunner.listServicesPage(s.region, token);
-        for (const info of out.items) statuses.set(info.arn, info.status);
-        token = out.nextToken;
-        if (!token) break;
-      }
+      for (const info of await listAllServices(appRunner, s.region)) statuses.set(info.arn, info.status);
     } catch (error) {
       deps.log.warn('ListServices sweep failed; describing the services one by one', {
         error: describeError(error).message,
@@ -51,9 +45,11 @@ export async function settleAfterFailure(
     let readError: string | undefined;
     try {
       status ??= (await appRunner.describeService(svc.arn)).status;
-      if (svc.phase === 'IN_FLIGHT' && svc.operationId && status !== desiredStatus(s.run.action)) {
+      // Its operation known (tracked, or ended: probing), App Runner's account is needed only off course.
+      const tracked = svc.phase === 'IN_FLIGHT' || svc.phase === 'PROBING';
+      if (tracked && svc.operationId && status !== desiredStatus(s.run.action)) {
         operation = await findOperation(appRunner, svc.arn, svc.operationId);
-      } else if (svc.phase !== 'IN_FLIGHT') {
+      } else if (!tracked) {
         operation = await latestOperation(appRunner, svc.arn);
       }
     } catch (error) {

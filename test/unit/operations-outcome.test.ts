@@ -3,6 +3,7 @@ import {
   afterCallFailure,
   afterOperationLookup,
   afterStatus,
+  afterStepFailure,
   beforeAction,
   type CallFailure,
   creditOrSkip,
@@ -258,6 +259,84 @@ describe('App Runner account of an operation that did not end in the desired sta
   ])('$rule', ({ op: operation, expected }) => {
     // Act
     const verdict = afterOperationLookup(svc, 'PAUSED', operation);
+
+    // Assess
+    expect(verdict).toEqual(expected);
+  });
+});
+
+describe('a second look after a workflow step failed for good', () => {
+  const FAILURE = 'the workflow step failed: Lambda.Unknown: crashed';
+  const inFlight = trackedService(1, {
+    phase: 'IN_FLIGHT',
+    operationId: 'op-1',
+    status: 'OPERATION_IN_PROGRESS',
+  });
+  const probing = trackedService(1, { phase: 'PROBING', operationId: 'op-1', status: 'RUNNING' });
+
+  it.each([
+    {
+      rule: 'its operation is still running: FAILED WORKFLOW_ERROR saying so',
+      svc: inFlight,
+      status: 'OPERATION_IN_PROGRESS' as const,
+      operation: op({ status: 'IN_PROGRESS' }),
+      expected: expect.objectContaining({
+        outcome: 'FAILED',
+        reason: 'WORKFLOW_ERROR',
+        error: `${FAILURE}; App Runner still shows RESUME_SERVICE operation op-1 in progress`,
+      }),
+    },
+    {
+      rule: 'its operation ended well meanwhile: SUCCEEDED, no false alarm',
+      svc: inFlight,
+      status: 'RUNNING' as const,
+      operation: undefined,
+      expected: { kind: 'finish', outcome: 'SUCCEEDED', notes: ['seen done after a workflow step failed'] },
+    },
+    {
+      rule: 'probed for readiness and still RUNNING: SUCCEEDED, without reading its operations',
+      svc: probing,
+      status: 'RUNNING' as const,
+      operation: undefined,
+      expected: { kind: 'finish', outcome: 'SUCCEEDED', notes: ['seen done after a workflow step failed'] },
+    },
+    {
+      rule: 'probed, then paused by someone else: its resume still SUCCEEDED, when it ended',
+      svc: probing,
+      status: 'PAUSED' as const,
+      operation: op({ status: 'SUCCEEDED', endedAt: NOW - 5_000 }),
+      expected: {
+        kind: 'finish',
+        outcome: 'SUCCEEDED',
+        notes: ['seen done after a workflow step failed'],
+        at: NOW - 5_000,
+      },
+    },
+    {
+      rule: 'not started yet and nothing of this run in its history: FAILED WORKFLOW_ERROR',
+      svc: pending('PAUSED'),
+      status: 'PAUSED' as const,
+      operation: op({ status: 'SUCCEEDED', startedAt: NOW - 3_600_000 }),
+      expected: expect.objectContaining({ error: `${FAILURE}; the service is PAUSED` }),
+    },
+    {
+      rule: 'the service could not be read: FAILED WORKFLOW_ERROR with the last known status',
+      svc: inFlight,
+      status: undefined,
+      operation: undefined,
+      expected: expect.objectContaining({
+        error: `${FAILURE}; could not read the service afterwards (no status); last known status OPERATION_IN_PROGRESS`,
+      }),
+    },
+  ])('$rule', ({ svc, status, operation, expected }) => {
+    // Act
+    const verdict = afterStepFailure({
+      svc,
+      run: resume,
+      failure: FAILURE,
+      ...(status ? { status } : { readError: 'no status' }),
+      ...(operation ? { operation } : {}),
+    });
 
     // Assess
     expect(verdict).toEqual(expected);
