@@ -104,7 +104,7 @@ export function onCallFailure(s: BatchState, svc: TrackedService, error: unknown
   });
 }
 
-export function toCallFailure(error: unknown): CallFailure {
+function toCallFailure(error: unknown): CallFailure {
   if (error instanceof AppRunnerCallError) {
     return {
       kind: error.kind,

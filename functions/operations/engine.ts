@@ -8,6 +8,7 @@ import {
   nextRoundAt,
   roundSpacing,
   WORK_MARGIN_SECONDS,
+  wholeSeconds,
 } from './pacing';
 import { probeDue } from './probing';
 import { startDue } from './start';
@@ -32,7 +33,7 @@ export type Mode = 'start' | 'check';
  * Moves a batch forward for up to `pollWindowSeconds` (plus a margin for calls under way). Each service's
  * errors end in that service's outcome only; the batch itself never throws for a service's sake.
  */
-export async function advanceBatch(state: BatchState, _mode: Mode, given: EngineDeps): Promise<BatchState> {
+export async function advanceBatch(state: BatchState, given: EngineDeps): Promise<BatchState> {
   const s: BatchState = structuredClone(state);
   const deps: EngineDeps = { ...given, appRunner: countingPort(given.appRunner, () => s.requests++) };
   const { clock } = deps;
@@ -73,6 +74,6 @@ export async function advanceBatch(state: BatchState, _mode: Mode, given: Engine
   const now = clock.now();
   const next = s.allDone ? now : nextCheckAt(s, now);
   s.nextCheckAt = new Date(next).toISOString();
-  s.nextDelaySeconds = Math.max(0, Math.ceil((next - now) / 1000));
+  s.nextDelaySeconds = wholeSeconds(next - now);
   return s;
 }

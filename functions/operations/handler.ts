@@ -9,7 +9,7 @@ import { advanceBatch, type Mode, settleAfterFailure } from './engine';
 
 /**
  * The Start and Check steps. Both run the one batch engine (./engine.ts) on a batch: Start right after Plan
- * (acting on Plan's fresh statuses at once), Check after each Wait (beginning with a poll) and, when a step
+ * (acting on Plan's fresh statuses at once), Check after each Wait and, when a step
  * failed for good, to settle the batch from one more read. Two Lambda functions rather than one keep their
  * metrics, logs and alarms apart in the console.
  */
@@ -42,7 +42,7 @@ export function createHandler(
     const failure = (batch as BatchState & { failure?: StepFailure }).failure;
     const next = failure
       ? await settleAfterFailure({ ...batch, failure }, deps)
-      : await advanceBatch(batch, mode, deps);
+      : await advanceBatch(batch, deps);
     if (retried > 0) next.retried = (batch.retried ?? 0) + retried;
     for (const svc of next.services) {
       if (svc.result && !doneBefore.has(svc.arn)) {

@@ -14,7 +14,7 @@ import type { BatchState, TrackedService } from '../../lib/workflow/batch';
 export const WORK_MARGIN_SECONDS = 30;
 
 /** ListServices returns at most this many services a page. */
-export const SERVICES_PER_PAGE = 20;
+const SERVICES_PER_PAGE = 20;
 
 const MS = 1000;
 
@@ -71,7 +71,7 @@ export function probeDueAt(svc: TrackedService): number | undefined {
  * The first poll of an operation: at its predicted earliest end — or at the typical end when the window is
  * narrower than one poll interval (one poll then usually finds it done) — never before `minDelaySeconds`.
  */
-export function firstPollAt(s: BatchState, svc: TrackedService): number {
+function firstPollAt(s: BatchState, svc: TrackedService): number {
   const started = svc.operationStartedAt ?? Number.NEGATIVE_INFINITY;
   const p = svc.prediction;
   if (!p || p.samples === 0) return started + s.settings.initialDelaySeconds * MS;
@@ -156,7 +156,7 @@ export function roundSpacing(s: BatchState, now: number): number {
  * When the batch next has something to do: a start, a history read, a poll or a probe. A pending service at
  * the in-flight limit is not due: it waits for an operation to end.
  */
-export function earliestDue(s: BatchState, now: number): number {
+function earliestDue(s: BatchState, now: number): number {
   let due = Number.POSITIVE_INFINITY;
   const room = inFlightCount(s) < s.settings.maxInFlight;
   const startsPending = canStartMore(s, now);
@@ -195,9 +195,9 @@ export function nextCheckAt(s: BatchState, now: number): number {
   return Math.max(now + minDelaySeconds * MS, at);
 }
 
-/** Seconds the Wait state sleeps before the next check (whole seconds, as people read it). */
-export function nextDelay(s: BatchState, now: number): number {
-  return Math.max(s.settings.minDelaySeconds, Math.ceil((nextCheckAt(s, now) - now) / MS));
+/** A delay in whole seconds, rounded up (as the batch reports the Wait state's delay to people). */
+export function wholeSeconds(ms: number): number {
+  return Math.max(0, Math.ceil(ms / MS));
 }
 
 /**

@@ -30,7 +30,7 @@ export interface PredictionDefaults {
 }
 
 /** Past operations considered: the newest this many successful ones of the type. */
-export const HISTORY_SAMPLES = 10;
+const HISTORY_SAMPLES = 10;
 
 /** The durations (seconds) of a service's newest successful operations of a type, newest first. */
 export function pastDurations(

@@ -73,15 +73,14 @@ async function startOne(s: BatchState, svc: TrackedService, deps: EngineDeps): P
       case 'wait':
         wait(svc, verdict.waitingFor, clock.now() + s.settings.pollIntervalSeconds * 1000);
         return;
-      case 'already':
+      case 'already': {
         addNotes(svc, verdict.notes);
-        finish(
-          s,
-          svc,
-          creditOrSkip(s.run, verdict.reason, await latestOperation(appRunner, svc.arn)),
-          clock.now(),
-        );
+        // The newest operation, if this attempt has read it already (null: there is none).
+        const newest =
+          latest === undefined ? await latestOperation(appRunner, svc.arn) : (latest ?? undefined);
+        finish(s, svc, creditOrSkip(s.run, verdict.reason, newest), clock.now());
         return;
+      }
       case 'finish':
         finish(s, svc, verdict, clock.now());
         return;

@@ -66,7 +66,7 @@ async function readHistory(s: BatchState, svc: TrackedService, deps: EngineDeps)
 const rank = (svc: TrackedService) => (svc.phase === 'PENDING' ? 0 : 1);
 
 /** The prediction of this run's operation on the service, and when its last pause ended. */
-export function learnHistory(s: BatchState, svc: TrackedService, history: readonly OperationInfo[]): void {
+function learnHistory(s: BatchState, svc: TrackedService, history: readonly OperationInfo[]): void {
   const type = operationTypeOf(s.run.action);
   // The operation this run tracks is not part of its own history.
   const past = history.filter((op) => op.id !== svc.operationId);
@@ -95,7 +95,7 @@ function predictionFor(s: BatchState, durations: number[]): NonNullable<TrackedS
  * resume (corrected by what this run has learnt), the warm-up after RUNNING, and a margin — never before
  * the run.
  */
-export function planReadyByStart(s: BatchState, svc: TrackedService, now: number): void {
+function planReadyByStart(s: BatchState, svc: TrackedService, now: number): void {
   const readyBy = Date.parse(s.run.readyBy ?? '');
   if (Number.isNaN(readyBy)) return;
   const p = corrected(svc.prediction ?? predictionFor(s, []), correctionFactor(s.learned ?? []));

@@ -21,7 +21,9 @@ export function makeBatches(
   const byRegion = new Map<string, TrackedService[]>();
   for (const svc of services) {
     const region = regionOfArn(svc.arn);
-    byRegion.set(region, [...(byRegion.get(region) ?? []), svc]);
+    const list = byRegion.get(region);
+    if (list) list.push(svc);
+    else byRegion.set(region, [svc]);
   }
   const chunks: Array<{ region: string; services: TrackedService[] }> = [];
   for (const [region, list] of byRegion) {

@@ -150,7 +150,7 @@ export async function buildReport(event: ReportEvent, deps: ReportDeps): Promise
  * alarm can watch the maximum) and, for a resume that ended a paused interval, what pausing saved — per service
  * (dimension `service`) and summed over the run.
  */
-export function serviceMetrics(services: ServiceResult[]): MetricPoint[] {
+function serviceMetrics(services: ServiceResult[]): MetricPoint[] {
   const points: MetricPoint[] = [];
   let hours = 0;
   let usd = 0;
@@ -190,7 +190,7 @@ export const MAX_OUTPUT_CHARS = 250_000;
 export const MAX_CAUSE_CHARS = 32_000;
 
 /** JSON size of a value as a string inside another JSON document: the report travels as a Lambda error's message. */
-export function escapedSize(value: unknown): number {
+function escapedSize(value: unknown): number {
   return JSON.stringify(JSON.stringify(value)).length;
 }
 

@@ -14,7 +14,7 @@ export type HandlerFn<E, R> = (event: E, runtime: Runtime, context: Context) => 
  * The one seam for the batches' compact wire form: decodes the step's payload before the handler runs and
  * encodes its result after, so every core sees only readable batches (lib/workflow/wire.ts).
  */
-export function stepPayloadCodec(): MiddlewareObj<unknown, unknown> {
+function stepPayloadCodec(): MiddlewareObj<unknown, unknown> {
   return {
     before: (request) => {
       request.event = decodeStepPayload(request.event);

@@ -70,7 +70,7 @@ const TrackedServiceSchema = z.looseObject({
 });
 
 /** A batch as the functions see it (decoded from its wire form). */
-export const BatchStateSchema = z.looseObject({
+const BatchStateSchema = z.looseObject({
   run: RunInfoSchema,
   batchId: z.string(),
   region: z.string(),

@@ -141,7 +141,7 @@ function prefixOf(arn: string): string {
 }
 
 /** Above this many characters a batch sheds detail (Step Functions' state payload limit is 256 KiB). */
-export const MAX_WIRE_CHARS = 240_000;
+const MAX_WIRE_CHARS = 240_000;
 
 /**
  * Encodes a batch. A batch that would pass {@link MAX_WIRE_CHARS} (many services with long notes or error
@@ -250,7 +250,7 @@ function encodeService(svc: TrackedService, c: Codec): WireService {
 }
 
 /** True for a batch in its wire form. */
-export function isBatchWire(value: unknown): value is BatchWire {
+function isBatchWire(value: unknown): value is BatchWire {
   return typeof value === 'object' && value !== null && 'batchId' in value && 'svc' in value;
 }
 

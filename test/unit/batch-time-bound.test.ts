@@ -32,7 +32,7 @@ describe('the time one Check may take', () => {
     );
 
     // Act
-    const next = await clock.run(() => advanceBatch(batch, 'check', { appRunner, clock, log: quiet }));
+    const next = await clock.run(() => advanceBatch(batch, { appRunner, clock, log: quiet }));
 
     // Assess: 100 describes would take 500 s; the invocation stops after 40 + 30 s (+ the call under way)
     const spent = clock.now() - START;

@@ -1,16 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nextDelay } from '../../functions/operations/pacing';
+import { nextCheckAt, wholeSeconds } from '../../functions/operations/pacing';
 import type { BatchSettings, BatchState, Phase, TrackedService } from '../../lib/workflow/batch';
 import { batchState } from '../support/batch';
 
 const NOW = Date.UTC(2026, 10, 28, 6, 0, 0);
 
+/** The Wait state's delay as the engine reports it: whole seconds to the next check. */
+const nextDelay = (s: BatchState, now: number) => wholeSeconds(nextCheckAt(s, now) - now);
+
 function batch(settings: Partial<BatchSettings>, services: Array<Partial<TrackedService>>): BatchState {
   return batchState(services, { now: NOW, settings });
 }
 
-describe('nextDelay', () => {
+describe('the delay until the next check', () => {
   it('waits until a fresh operation could first be done', () => {
     // Prepare
     const s = batch({ initialDelaySeconds: 20 }, [{ operationStartedAt: NOW - 5_000 }]);
