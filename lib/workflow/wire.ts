@@ -11,7 +11,7 @@ import { trackedResult } from './service-result';
  * execution's history use this module; every core sees the readable form. `allDone` and `nextDelaySeconds`
  * stay top-level for the state machine's Choice and Wait.
  */
-export interface BatchWire {
+export type BatchWire = Omit<BatchState, 'services'> & {
   /**
    * 3. Earlier forms are still read, so that executions in flight survive a deploy: 1 (other phase codes),
    * 2 (absolute times).
@@ -19,26 +19,12 @@ export interface BatchWire {
   v: 1 | 2 | 3;
   /** Epoch ms every time of the services is counted from (the run's start). */
   t0?: number;
-  run: BatchState['run'];
-  batchId: string;
-  region: string;
-  regionServiceCount: number;
-  settings: BatchState['settings'];
   /** Common ARN prefix of the services (`arn:aws:apprunner:<region>:<account>:service/`). */
   arnPrefix: string;
   svc: WireService[];
-  round: number;
-  nextDelaySeconds: number;
-  nextCheckAt?: string;
-  allDone: boolean;
-  requests: number;
-  retried?: number;
-  learned?: number[];
-  sweepPages?: number;
-  minSizes?: Record<string, number>;
   /** Auto scaling configuration ARNs the services refer to by index (`sa`). */
   scaling?: string[];
-}
+};
 
 /** One service. Keys are short on purpose; absent means empty, zero or false. */
 export interface WireService {
@@ -161,31 +147,29 @@ export function encodeBatch(state: BatchState): BatchWire {
 }
 
 function encodeAll(state: BatchState): BatchWire {
-  const arnPrefix = prefixOf(state.services[0]?.arn ?? '');
+  const { services, ...rest } = state;
+  const arnPrefix = prefixOf(services[0]?.arn ?? '');
   const t0 = Date.parse(state.run.startedAt) || 0;
-  const scaling = [...new Set(state.services.flatMap((svc) => (svc.scalingArn ? [svc.scalingArn] : [])))];
+  const scaling = [...new Set(services.flatMap((svc) => (svc.scalingArn ? [svc.scalingArn] : [])))];
   const codec: Codec = { prefix: arnPrefix, t0, scaling, domain: `.${state.region}.awsapprunner.com` };
   return {
+    // Every batch field travels as it is (a field added to BatchState later travels too); empty ones stay home.
+    ...withoutEmpty(rest),
     v: 3,
     t0,
-    run: state.run,
-    batchId: state.batchId,
-    region: state.region,
-    regionServiceCount: state.regionServiceCount,
-    settings: state.settings,
     arnPrefix,
-    svc: state.services.map((svc) => encodeService(svc, codec)),
-    round: state.round,
-    nextDelaySeconds: state.nextDelaySeconds,
-    ...(state.nextCheckAt ? { nextCheckAt: state.nextCheckAt } : {}),
-    allDone: state.allDone,
-    requests: state.requests,
-    ...(state.retried ? { retried: state.retried } : {}),
-    ...(state.learned?.length ? { learned: state.learned } : {}),
-    ...(state.sweepPages !== undefined ? { sweepPages: state.sweepPages } : {}),
-    ...(state.minSizes && Object.keys(state.minSizes).length ? { minSizes: state.minSizes } : {}),
+    svc: services.map((svc) => encodeService(svc, codec)),
     ...(scaling.length ? { scaling } : {}),
   };
+}
+
+/** The object without its undefined, empty-array and empty-object fields. */
+function withoutEmpty<T extends object>(o: T): T {
+  const empty = (v: unknown) =>
+    v === undefined ||
+    (Array.isArray(v) && v.length === 0) ||
+    (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => !empty(v))) as T;
 }
 
 /** What encoding and decoding a batch's services share: the ARN prefix, the time origin, the tables. */
