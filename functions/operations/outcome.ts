@@ -45,7 +45,7 @@ export function operationTypeOf(action: Action): OperationType {
   return action === 'resume' ? 'RESUME_SERVICE' : 'PAUSE_SERVICE';
 }
 
-function isOpen(op: OperationInfo): boolean {
+export function isOpen(op: OperationInfo): boolean {
   return op.status === 'PENDING' || op.status === 'IN_PROGRESS' || op.status === 'ROLLBACK_IN_PROGRESS';
 }
 

@@ -2,7 +2,7 @@ import { findOperation, MAX_PAGES, type OperationInfo, type ServiceInfo } from '
 import { describeError } from '../../lib/runtime/errors';
 import type { BatchState, TrackedService } from '../../lib/workflow/batch';
 import { type EngineDeps, finish, onCallFailure } from './apply';
-import { type AfterStatus, afterOperationLookup, afterStatus, operationTypeOf } from './outcome';
+import { type AfterStatus, afterOperationLookup, afterStatus, isOpen, operationTypeOf } from './outcome';
 import {
   canStartMore,
   dueForPoll,
@@ -48,11 +48,19 @@ export async function readHistories(s: BatchState, deps: EngineDeps, until: numb
   }
 }
 
-/** Reads one service's history (one ListOperations call) and learns its prediction. */
-async function readHistory(s: BatchState, svc: TrackedService, deps: EngineDeps): Promise<void> {
+/**
+ * Reads one service's history (one ListOperations call) and learns its prediction. Returns the operation the
+ * service tracks, when the page lists it (newest first: it usually does).
+ */
+async function readHistory(
+  s: BatchState,
+  svc: TrackedService,
+  deps: EngineDeps,
+): Promise<OperationInfo | undefined> {
   try {
     const page = await deps.appRunner.listOperationsPage(svc.arn);
     learnHistory(s, svc, page.items);
+    return svc.operationId ? page.items.find((op) => op.id === svc.operationId) : undefined;
   } catch (error) {
     // Without history the service is polled on the defaults; nothing else depends on it.
     svc.prediction = predictionFor(s, []);
@@ -147,9 +155,16 @@ export async function pollDue(s: BatchState, deps: EngineDeps, hardStop: number)
     // Due on the defaults only (its history not read yet, starts came first): its history costs the same one
     // request as describing it, and says whether a poll is worth it yet.
     if (svc.phase === 'IN_FLIGHT' && usesHistory(s) && !svc.prediction) {
-      await readHistory(s, svc, deps);
+      const tracked = await readHistory(s, svc, deps);
+      const now = deps.clock.now();
+      // The page just read shows the operation still running: that was this round's look at it.
+      if (tracked && isOpen(tracked)) {
+        svc.polls++;
+        svc.nextPollAt = Math.max(pollDueAt(s, svc) ?? now, nextPollAfterMiss(s, svc, now));
+        continue;
+      }
       const at = pollDueAt(s, svc);
-      if (at === undefined || at > deps.clock.now() || deps.clock.now() >= hardStop) continue;
+      if (at === undefined || at > now || now >= hardStop) continue;
     }
     try {
       await record(s, svc, await deps.appRunner.describeService(svc.arn), deps);
