@@ -9,6 +9,9 @@ import { type StepFailure, stepFailureText } from '../../lib/workflow/failure';
 import type { RunInfo } from '../../lib/workflow/run';
 import { serviceResult } from '../../lib/workflow/service-result';
 
+/** The dimension that names the App Runner service of a per-service metric (savings). */
+export const SERVICE_DIMENSION = 'AppRunnerService';
+
 /** A batch as the Map returns it: its final state, or the state it had when a step failed for good. */
 export type BatchOutcome = BatchState & { failure?: StepFailure };
 
@@ -167,7 +170,8 @@ function serviceMetrics(services: ServiceResult[]): MetricPoint[] {
       points.push({ name: 'ReadyByMissedSeconds', unit: 'Seconds', value: s.missedBySeconds ?? 0 });
     }
     if (s.pausedHours !== undefined && s.estimatedSavingsUsd !== undefined) {
-      const service = { service: s.serviceName };
+      // Its own dimension name: Powertools' default dimension `service` is this function's service name.
+      const service = { [SERVICE_DIMENSION]: s.serviceName };
       points.push(
         { name: 'PausedHours', unit: 'None', value: s.pausedHours, dimensions: service },
         { name: 'EstimatedSavingsUsd', unit: 'None', value: s.estimatedSavingsUsd, dimensions: service },

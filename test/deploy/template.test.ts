@@ -619,7 +619,7 @@ describe('the packaged CloudFormation template', () => {
     const perDay = byTitle('Estimated USD saved per day, by service');
 
     // Assess: the totals are the report's dimensions (the function's service + Action); the breakdown finds
-    // every App Runner service's own series by its `service` dimension alone.
+    // every App Runner service's own series by its AppRunnerService dimension.
     expect(total).toMatchObject({
       view: 'singleValue',
       stat: 'Sum',
@@ -631,7 +631,7 @@ describe('the packaged CloudFormation template', () => {
       ['AppRunnerScheduler', 'PausedHours', 'service', 'apprunner-scheduler', 'Action', 'resume'],
     ]);
     const search = (period: number) =>
-      `SEARCH('{AppRunnerScheduler,service} MetricName="EstimatedSavingsUsd"', 'Sum', ${period})`;
+      `SEARCH('{AppRunnerScheduler,service,AppRunnerService} MetricName="EstimatedSavingsUsd"', 'Sum', ${period})`;
     expect(byService).toMatchObject({ view: 'bar', setPeriodToTimeRange: true, start: '-P30D' });
     expect(byService.metrics[0][0].expression).toBe(search(2_592_000));
     expect(perDay).toMatchObject({ view: 'timeSeries', stacked: true, period: 86_400 });

@@ -322,5 +322,15 @@ describe('what pausing saved', () => {
       line.estimatedSavingsUsd,
     ]);
     expect(run.calls('DescribeAutoScalingConfiguration')).toHaveLength(1);
+    // Per service under its own dimension, beside the function's `service` (the dashboard's SEARCH finds it).
+    const perService = run.result.captured.emf.find(
+      (doc) => doc.AppRunnerService === 'api-staging' && 'EstimatedSavingsUsd' in doc,
+    );
+    expect(perService).toMatchObject({
+      service: 'apprunner-scheduler',
+      EstimatedSavingsUsd: line.estimatedSavingsUsd,
+    });
+    const warnings = run.result.captured.logs.filter((l) => l.level === 'WARN').map((l) => l.message);
+    expect(warnings.join('\n')).not.toMatch(/dimension/i);
   });
 });
