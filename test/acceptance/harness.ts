@@ -35,6 +35,9 @@ export const PACKAGE_PARAMS = {
   pollMinDelaySeconds: '1',
   pollIntervalSeconds: '1',
   pollWindowSeconds: '2',
+  // Ready-by runs plan each start from these; seconds, not minutes, for a real-time test.
+  readyWarmupSeconds: '1',
+  readyByMarginSeconds: '10',
 };
 
 /** What `osls package` shipped, unpacked once per test file. */

@@ -87,6 +87,12 @@ describe('the packaged stack', () => {
       'search-staging': 'SKIPPED ALREADY_RUNNING',
     });
     expectResumedOnce(run, ['api-staging', 'web-staging', 'worker-staging']);
+    // The bundled engine probed each resumed service's URL and found it ready after RUNNING.
+    for (const name of ['api-staging', 'web-staging', 'worker-staging']) {
+      expect(run.emulator.probes.filter((p) => p.service === name).length, name).toBeGreaterThanOrEqual(2);
+      const line = run.line(name);
+      expect(Date.parse(line.readyAt ?? ''), name).toBeGreaterThanOrEqual(Date.parse(line.runningAt ?? 'x'));
+    }
     expect(run.calls('ResumeService', 'search-staging')).toEqual([]);
     expect(run.calls('ResumeService', 'checkout')).toEqual([]);
     expect(run.calls('PauseService')).toEqual([]);
@@ -115,6 +121,64 @@ describe('the packaged stack', () => {
       ReportLambdaFunction: 1,
     });
     expect(checks).toBeGreaterThanOrEqual(1);
+  });
+
+  it('starts a ready-by wake late, from each service history, and reports the paused hours it ended', async () => {
+    // Prepare: paused 10 hours ago after resumes of 2 s; 2 GB, MinSize 2. Ready 32 s from now: the start
+    // comes at readyBy - (3 s latest resume + 1 s warm-up + 10 s margin), some 18 s from now.
+    // Three working days: resumed (2 s) in the morning, paused (5 s) at night; the last pause 10 hours ago.
+    const history = {
+      operations: [1, 2, 3].flatMap((day) => [
+        {
+          type: 'PAUSE_SERVICE' as const,
+          status: 'SUCCEEDED' as const,
+          startedSecondsAgo: 86_400 * (day - 1) + 36_010,
+          durationSeconds: 5,
+        },
+        {
+          type: 'RESUME_SERVICE' as const,
+          status: 'SUCCEEDED' as const,
+          startedSecondsAgo: 86_400 * (day - 1) + 72_000,
+          durationSeconds: 2,
+        },
+      ]),
+    };
+    const fleet = {
+      autoScalingConfigurations: [{ name: 'high-availability', minSize: 2, maxSize: 5, maxConcurrency: 50 }],
+      services: [
+        {
+          ...paused('api-staging', 2),
+          durations: { resume: 2, warmup: 1 },
+          instance: { cpu: '1 vCPU', memory: '2 GB' },
+          autoScaling: 'high-availability',
+          history,
+        },
+      ],
+    };
+    const t0 = Date.now();
+    const readyBy = new Date(t0 + 32_000).toISOString();
+    const input = {
+      action: 'resume',
+      targets: { serviceNames: ['api-staging'] },
+      readyBy,
+      requestedBy: 'user:acceptance',
+    };
+
+    // Act
+    const run = await runShipped(stack(), { fleet, input });
+
+    // Assess
+    expect(run.result.error).toBeUndefined();
+    const line = run.line('api-staging');
+    expect(line).toMatchObject({ outcome: 'SUCCEEDED', readyBy, missedBySeconds: 0 });
+    const started = Date.parse(line.operationStartedAt ?? '');
+    expect(started - t0).toBeGreaterThan(10_000);
+    expect(Date.parse(line.readyAt ?? '')).toBeLessThanOrEqual(Date.parse(readyBy));
+    expect(run.calls('ListOperations', 'api-staging').length).toBeGreaterThanOrEqual(1);
+    expect(line.pausedHours).toBeGreaterThan(9.9);
+    expect(line.estimatedSavingsUsd).toBeGreaterThan(0);
+    expect(run.calls('DescribeAutoScalingConfiguration').map((c) => c.httpStatus)).toEqual([200]);
+    expect(run.problems()).toEqual([]);
   });
 
   it('pauses on schedule, but not a service under a keep-awake lease nor one that opted out', async () => {
