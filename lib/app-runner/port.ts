@@ -85,7 +85,7 @@ export type AppRunnerErrorKind =
 
 /** A failed App Runner call, classified. `transient` errors are worth retrying later. */
 export class AppRunnerCallError extends Error {
-  override readonly name = 'AppRunnerCallError';
+  override readonly name: string = 'AppRunnerCallError';
   constructor(
     readonly kind: AppRunnerErrorKind,
     readonly operation: string,
