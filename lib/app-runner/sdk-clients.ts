@@ -28,8 +28,8 @@ export interface Instrumented<C> {
   instrument?: (client: C) => C;
 }
 
-/** What {@link RegionalClients} passes to a client's constructor. */
-export interface RegionalClientConfig {
+/** A client's configuration, as both adapters build it. */
+export interface SdkClientConfig {
   region: string;
   maxAttempts: number;
   retryStrategy?: RetryStrategyV2;
@@ -38,7 +38,39 @@ export interface RegionalClientConfig {
   requestHandler: { requestTimeout: number; connectionTimeout: number };
 }
 
-const DEFAULT_REQUEST_TIMEOUT_MS = 5000;
+const timeoutOf = (options: SdkClientOptions) => options.requestTimeoutMs ?? 5000;
+
+/** The configuration of a client for `region` built with `options` (any SDK v3 client takes it). */
+export function clientConfig(region: string, options: SdkClientOptions): SdkClientConfig {
+  const { maxAttempts, retryStrategy, endpoint, credentials } = options;
+  return {
+    region,
+    maxAttempts: maxAttempts ?? 3,
+    ...(retryStrategy ? { retryStrategy } : {}),
+    ...(endpoint ? { endpoint } : {}),
+    ...(credentials ? { credentials } : {}),
+    requestHandler: { requestTimeout: timeoutOf(options), connectionTimeout: 3000 },
+  };
+}
+
+/**
+ * Per-call options: an abort signal bounds every call, whatever SDK version runs it (the Lambda runtime's
+ * SDK may predate `throwOnRequestTimeout`, and by default a slow response only warns).
+ */
+export function callOptions(options: SdkClientOptions): { abortSignal: AbortSignal } {
+  return { abortSignal: AbortSignal.timeout(timeoutOf(options)) };
+}
+
+/**
+ * Bounds every call of a client handed to code that sends its commands itself (Plan's freeze store on SSM),
+ * as {@link callOptions} bounds the adapters' own: its `send` (promise style) gets the abort signal.
+ */
+export function boundEachCall<C extends object>(client: C, options: SdkClientOptions): C {
+  const target = client as unknown as { send(command: unknown, sendOptions?: object): Promise<unknown> };
+  const send = target.send.bind(target);
+  target.send = (command, sendOptions) => send(command, { ...callOptions(options), ...sendOptions });
+  return client;
+}
 
 /** One SDK client per region, created on first use with the adapter's options, and destroyed together. */
 export class RegionalClients<C extends { destroy(): void }> {
@@ -46,42 +78,27 @@ export class RegionalClients<C extends { destroy(): void }> {
 
   constructor(
     private readonly options: SdkClientOptions & Instrumented<C>,
-    private readonly create: (config: RegionalClientConfig) => C,
+    private readonly create: (config: SdkClientConfig) => C,
   ) {}
 
   get(region: string): C {
     let client = this.clients.get(region);
     if (!client) {
-      const { maxAttempts, retryStrategy, endpoint, credentials, instrument } = this.options;
-      client = this.create({
-        region,
-        maxAttempts: maxAttempts ?? 3,
-        ...(retryStrategy ? { retryStrategy } : {}),
-        ...(endpoint ? { endpoint } : {}),
-        ...(credentials ? { credentials } : {}),
-        requestHandler: { requestTimeout: this.timeoutMs, connectionTimeout: 3000 },
-      });
-      if (instrument) client = instrument(client);
+      client = this.create(clientConfig(region, this.options));
+      if (this.options.instrument) client = this.options.instrument(client);
       this.clients.set(region, client);
     }
     return client;
   }
 
-  /**
-   * Per-call options: an abort signal bounds every call, whatever SDK version runs it (the Lambda
-   * runtime's SDK may predate `throwOnRequestTimeout`, and by default a slow response only warns).
-   */
+  /** {@link callOptions} for a call of one of these clients. */
   callOptions(): { abortSignal: AbortSignal } {
-    return { abortSignal: AbortSignal.timeout(this.timeoutMs) };
+    return callOptions(this.options);
   }
 
   destroy(): void {
     for (const client of this.clients.values()) client.destroy();
     this.clients.clear();
-  }
-
-  private get timeoutMs(): number {
-    return this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   }
 }
 

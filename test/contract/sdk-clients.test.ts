@@ -1,4 +1,4 @@
-import { AppRunnerClient } from '@aws-sdk/client-apprunner';
+import { AppRunnerClient, ListServicesCommand } from '@aws-sdk/client-apprunner';
 import {
   GetResourcesCommand,
   ResourceGroupsTaggingAPIClient,
@@ -9,7 +9,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../../emulator/index';
 import { AppRunnerCallError } from '../../lib/app-runner/port';
 import { SdkAppRunner } from '../../lib/app-runner/sdk';
-import { immediateRetries, type SdkClientOptions } from '../../lib/app-runner/sdk-clients';
+import {
+  boundEachCall,
+  clientConfig,
+  immediateRetries,
+  type SdkClientOptions,
+} from '../../lib/app-runner/sdk-clients';
 import { SdkTagIndex } from '../../lib/app-runner/tag-index-sdk';
 import { ManualClock } from '../../lib/runtime/clock';
 import { caught, T0 } from './helpers';
@@ -113,5 +118,31 @@ describe('SdkTagIndex', () => {
       operation: 'GetResources',
       message: 'GetResources: ThrottledException: Rate exceeded',
     });
+  });
+});
+
+describe('boundEachCall', () => {
+  it("bounds a client's own calls by the request time-out, as the adapters' calls are (Plan's SSM client)", async () => {
+    // Prepare: an answer that takes longer than the time-out
+    const emulator = await startEmulator({ clock: new ManualClock(T0) });
+    emulator.injectFault({ type: 'slow', delayMs: 2000, operations: ['ListServices'] });
+    const options = {
+      endpoint: emulator.endpoint,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+      requestTimeoutMs: 200,
+    };
+    const client = boundEachCall(new AppRunnerClient(clientConfig('us-east-1', options)), options);
+    const started = Date.now();
+
+    // Act
+    const error = await caught(() => client.send(new ListServicesCommand({}))).finally(async () => {
+      client.destroy();
+      await emulator.stop();
+    });
+
+    // Assess
+    expect(error.name).toMatch(/Abort|Timeout/);
+    expect(Date.now() - started).toBeLessThan(1500);
   });
 });
