@@ -1,5 +1,6 @@
 import { AppRunnerApiError, capMessage } from './errors';
 import type { AppRunnerModel } from './model';
+import { decodeToken, encodeToken } from './paging';
 import { sha256 } from './random';
 import { describeIssues, type Shape, shapeIssues, struct } from './validation';
 
@@ -155,7 +156,7 @@ export function getResources(model: AppRunnerModel, region: string, raw: unknown
   const pageNo = token?.p ?? 1;
   const options = model.options.tagIndex;
   const next = (last: number) =>
-    encode({ k: 'resources', r: region, f: filterKey, a: last, p: pageNo + 1, t: now });
+    encodeToken<ResourcesToken>({ k: 'resources', r: region, f: filterKey, a: last, p: pageNo + 1, t: now });
   if (options.emptyPagesEvery && pageNo % options.emptyPagesEvery === 0 && matching.length > 0) {
     return { ResourceTagMappingList: [], PaginationToken: next(token?.a ?? -1) };
   }
@@ -231,16 +232,8 @@ function matchesTags(
   );
 }
 
-const encode = (token: ResourcesToken) => Buffer.from(JSON.stringify(token)).toString('base64url');
-
 function readToken(text: string, region: string, filterKey: string, now: number): ResourcesToken {
-  let token: ResourcesToken | undefined;
-  try {
-    const data = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as ResourcesToken;
-    if (data && typeof data === 'object' && data.k === 'resources') token = data;
-  } catch {
-    // reported below
-  }
+  const token = decodeToken<ResourcesToken>(text, 'resources');
   if (!token || token.r !== region || token.f !== filterKey) {
     throw invalid(
       'PaginationToken is not valid: pass the PaginationToken of a previous GetResources call with the same filters, in the same region.',
