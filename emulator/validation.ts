@@ -122,7 +122,7 @@ export function describeIssues(issues: Issue[]): string {
 }
 
 /** Builds the InvalidRequestException AWS returns for constraint violations. */
-export function validationError(issues: Issue[]): AppRunnerApiError {
+function validationError(issues: Issue[]): AppRunnerApiError {
   return new AppRunnerApiError('InvalidRequestException', describeIssues(issues));
 }
 

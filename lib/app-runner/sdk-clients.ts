@@ -138,7 +138,7 @@ export function classifySdkError<K extends AppRunnerErrorKind>(
 }
 
 /** A failure to reach the service at all (time-out, abort, connection refused or reset). */
-export function isNetworkError(e: { name?: string; code?: string; message?: string }): boolean {
+function isNetworkError(e: { name?: string; code?: string; message?: string }): boolean {
   const text = `${e.name ?? ''} ${e.code ?? ''} ${e.message ?? ''}`;
   return /Timeout|Abort|ECONNRESET|ECONNREFUSED|EPIPE|socket hang up|ETIMEDOUT|EAI_AGAIN/i.test(text);
 }

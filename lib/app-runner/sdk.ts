@@ -177,7 +177,7 @@ export class SdkAppRunner implements AppRunnerPort {
 }
 
 /** Reads a Service (DescribeService, Pause/Resume) or a ServiceSummary (ListServices, which has only the URL). */
-export function toServiceInfo(s: Service | ServiceSummary | undefined, region: string): ServiceInfo {
+function toServiceInfo(s: Service | ServiceSummary | undefined, region: string): ServiceInfo {
   const info: ServiceInfo = {
     arn: s?.ServiceArn ?? '',
     name: s?.ServiceName ?? '',
@@ -231,7 +231,7 @@ const KIND_BY_NAME: Record<string, AppRunnerErrorKind> = {
 };
 
 /** Maps an SDK error to a classified {@link AppRunnerCallError}. */
-export function classify(operation: string, error: unknown): AppRunnerCallError {
+function classify(operation: string, error: unknown): AppRunnerCallError {
   if (error instanceof AppRunnerCallError) return error;
   const { kind, name, message } = classifySdkError(KIND_BY_NAME, error);
   return new AppRunnerCallError(kind, operation, name, message, { cause: error });

@@ -107,7 +107,7 @@ const KIND_BY_NAME: Record<string, TagIndexErrorKind> = {
 };
 
 /** Maps an SDK error of the Resource Groups Tagging API to a classified {@link TagIndexError}. */
-export function classifyTagIndexError(error: unknown): TagIndexError {
+function classifyTagIndexError(error: unknown): TagIndexError {
   if (error instanceof TagIndexError) return error;
   const { kind, name, message } = classifySdkError(KIND_BY_NAME, error);
   return new TagIndexError(kind, name, message, { cause: error });
