@@ -12,7 +12,7 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-apprunner';
-import { regionOfArn } from './arn';
+import { regionOfAppRunnerArn, regionOfArn } from './arn';
 import {
   AppRunnerCallError,
   type AppRunnerErrorKind,
@@ -142,7 +142,7 @@ export class SdkAppRunner implements AppRunnerPort {
 
   async describeAutoScalingConfiguration(arn: string): Promise<AutoScalingInfo> {
     const operation = 'DescribeAutoScalingConfiguration';
-    const region = /^arn:aws[\w-]*:apprunner:([a-z0-9-]+):/.exec(arn)?.[1];
+    const region = regionOfAppRunnerArn(arn);
     if (!region) {
       throw new AppRunnerCallError(
         'InvalidRequest',
