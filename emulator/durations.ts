@@ -11,7 +11,7 @@ export interface ResolvedDurations {
   jitter: number;
 }
 
-export const BUILT_IN_DURATIONS: ResolvedDurations = {
+const BUILT_IN_DURATIONS: ResolvedDurations = {
   resume: 60,
   pause: 30,
   deploy: 120,
@@ -22,7 +22,7 @@ export const BUILT_IN_DURATIONS: ResolvedDurations = {
 type Range = number | { min: number; max: number };
 
 /** A fixed value, or a whole number of seconds in [min, max] drawn from `random`. */
-export function drawRange(range: Range, random: () => number): number {
+function drawRange(range: Range, random: () => number): number {
   if (typeof range === 'number') return range;
   return range.min + Math.floor(random() * (Math.floor(range.max) - Math.ceil(range.min) + 1));
 }

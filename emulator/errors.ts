@@ -18,16 +18,6 @@ const wireNamespace: Record<ApiErrorType, string> = {
   UnknownOperationException: 'com.amazon.coral.service',
 };
 
-const defaultStatus: Record<ApiErrorType, number> = {
-  InvalidRequestException: 400,
-  ResourceNotFoundException: 400,
-  InvalidStateException: 400,
-  InternalServiceErrorException: 500,
-  ThrottlingException: 400,
-  SerializationException: 400,
-  UnknownOperationException: 400,
-};
-
 /** App Runner's model caps `ErrorMessage` at 600 characters. */
 export const MAX_ERROR_MESSAGE_LENGTH = 600;
 
@@ -41,22 +31,42 @@ export function capMessage(message: string): string {
   return `${message.slice(0, cut)}…`;
 }
 
-/** An App Runner API error, as the server puts it on the wire (message capped like App Runner's). */
-export class AppRunnerApiError extends Error {
-  override readonly name = 'AppRunnerApiError';
+/** What the JSON front end (./server.ts) answers with under each API's own error name. */
+export type CommonError = 'UnknownOperation' | 'Serialization' | 'Throttling' | 'InternalError';
+
+/** An error of one of the emulated APIs (message capped like App Runner's); each API writes its own body. */
+export abstract class ApiError extends Error {
+  /** 500 for the APIs' internal errors, 400 for every other (throttling included, as AWS's JSON APIs do). */
   readonly httpStatus: number;
 
   constructor(
-    readonly errorType: ApiErrorType,
+    readonly errorType: string,
     message: string,
   ) {
     super(capMessage(message));
-    this.httpStatus = defaultStatus[errorType];
+    this.httpStatus = errorType.startsWith('Internal') ? 500 : 400;
   }
 
-  /** The namespaced name for the body's `__type` (the AWS CLI and boto3 read only this). */
-  get wireType(): string {
-    return `${wireNamespace[this.errorType]}#${this.errorType}`;
+  /** The error's body: its `__type` (the AWS CLI and boto3 read only this) and its message. */
+  abstract body(): object;
+}
+
+/** An App Runner API error, as the server puts it on the wire. */
+export class AppRunnerApiError extends ApiError {
+  override readonly name = 'AppRunnerApiError';
+
+  constructor(
+    override readonly errorType: ApiErrorType,
+    message: string,
+  ) {
+    super(errorType, message);
+  }
+
+  body(): object {
+    // Namespaced; Coral's own errors use a lower-case `message`, App Runner's modelled ones `Message`.
+    const namespace = wireNamespace[this.errorType];
+    const key = namespace === 'com.amazonaws.apprunner' ? 'Message' : 'message';
+    return { __type: `${namespace}#${this.errorType}`, [key]: this.message };
   }
 }
 

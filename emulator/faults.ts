@@ -12,7 +12,8 @@ export interface FaultTarget {
 export interface RequestFaultDecision {
   /** Real milliseconds to hold the response back. */
   delayMs: number;
-  error?: 'ThrottlingException' | 'InternalServiceErrorException';
+  /** The fault that fails the call, which each API answers with its own error. */
+  error?: 'throttle' | 'server-error';
 }
 
 /** What an operation-level fault makes of a new Pause/Resume operation. */
@@ -92,8 +93,7 @@ export class FaultInjector {
       if (!this.hits(fault)) continue;
       fault.remaining--;
       if (spec.type === 'slow') decision.delayMs = Math.max(decision.delayMs, spec.delayMs);
-      else
-        decision.error = spec.type === 'throttle' ? 'ThrottlingException' : 'InternalServiceErrorException';
+      else if (spec.type === 'throttle' || spec.type === 'server-error') decision.error = spec.type;
     }
     return decision;
   }

@@ -50,7 +50,7 @@ const pagingSchema = z.strictObject({
   trailingEmptyPage: z.boolean().optional(),
 });
 
-export const optionsSchema = z.strictObject({
+const optionsSchema = z.strictObject({
   /** ResumeService on a RUNNING service: InvalidStateException, or 200 with the service and no OperationId. */
   resumeWhenRunning: z.enum(['invalid-state', 'no-op']).optional(),
   /** PauseService on a PAUSED service: same choice. */
@@ -173,7 +173,7 @@ function crossFieldChecks(value: unknown, ctx: z.RefinementCtx): void {
   });
 }
 
-export const fleetSchema = z
+const fleetSchema = z
   .strictObject({
     accountId: z
       .string()
@@ -211,7 +211,7 @@ export class FleetValidationError extends Error {
 }
 
 /** `services[1].durations.resume`, as the messages name fields. */
-export function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const part of path) {
     if (typeof part === 'number') out += `[${part}]`;

@@ -51,8 +51,8 @@ export type { OperationSnapshot, OperationStatus } from './operations';
 export type { PageRequest } from './paging';
 export { parseServiceArn, type ServiceSnapshot, type ServiceView, serviceIdFor } from './services';
 
-export const DEFAULT_ACCOUNT_ID = '123456789012';
-export const DEFAULT_REGION = 'us-east-1';
+const DEFAULT_ACCOUNT_ID = '123456789012';
+const DEFAULT_REGION = 'us-east-1';
 
 const DAY_MS = 24 * 3600 * 1000;
 

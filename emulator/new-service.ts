@@ -134,7 +134,7 @@ export function generatedSpecs(g: GenerateSpec, defaultRegion: string): ServiceS
 }
 
 /** Instance, health check and scaling: the service's own fields over the defaults over App Runner's. */
-export function configurationOf(spec: ServiceSpec, defaults: ServiceDefaults): ServiceConfiguration {
+function configurationOf(spec: ServiceSpec, defaults: ServiceDefaults): ServiceConfiguration {
   return {
     instance: {
       cpu: String(spec.instance?.cpu ?? defaults.instance?.cpu ?? '1024'),

@@ -31,11 +31,23 @@ interface OperationsToken {
   s: string;
   /** How many of the oldest operations are still to come. */
   b: number;
-  p: number;
 }
 
-const encodeToken = (data: ServicesToken | OperationsToken) =>
-  Buffer.from(JSON.stringify(data)).toString('base64url');
+/** A paging token of the emulator's (App Runner's and the tagging API's): base64url JSON, `k` its kind. */
+export function encodeToken<T extends { k: string }>(data: T): string {
+  return Buffer.from(JSON.stringify(data)).toString('base64url');
+}
+
+/** The data of a token {@link encodeToken} wrote for `kind`; undefined for anything else. */
+export function decodeToken<T extends { k: string }>(token: string, kind: T['k']): T | undefined {
+  try {
+    const data = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as T;
+    if (data && typeof data === 'object' && data.k === kind) return data;
+  } catch {
+    // not a token
+  }
+  return undefined;
+}
 
 const foreignToken = (token: string) =>
   memberError(
@@ -44,14 +56,10 @@ const foreignToken = (token: string) =>
     'Member must be a NextToken returned by a previous call with the same parameters',
   );
 
-function decodeToken<T extends ServicesToken | OperationsToken>(token: string, kind: T['k']): T {
-  try {
-    const data = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as T;
-    if (data && typeof data === 'object' && data.k === kind) return data;
-  } catch {
-    // fall through
-  }
-  throw foreignToken(token);
+function readToken<T extends ServicesToken | OperationsToken>(token: string, kind: T['k']): T {
+  const data = decodeToken<T>(token, kind);
+  if (!data) throw foreignToken(token);
+  return data;
 }
 
 /**
@@ -65,7 +73,7 @@ export function pageOfServices<T extends { seq: number }>(
   page: PageRequest,
 ): { items: T[]; nextToken?: string } {
   const token =
-    page.nextToken === undefined ? undefined : decodeToken<ServicesToken>(page.nextToken, 'services');
+    page.nextToken === undefined ? undefined : readToken<ServicesToken>(page.nextToken, 'services');
   if (token && token.r !== region) throw foreignToken(page.nextToken ?? '');
   const pageNo = token?.p ?? 1;
   const after = token?.a ?? -1;
@@ -102,7 +110,7 @@ export function pageOfOperations<T>(
   page: PageRequest,
 ): { items: T[]; nextToken?: string } {
   const token =
-    page.nextToken === undefined ? undefined : decodeToken<OperationsToken>(page.nextToken, 'operations');
+    page.nextToken === undefined ? undefined : readToken<OperationsToken>(page.nextToken, 'operations');
   if (token && token.s !== serviceArn) throw foreignToken(page.nextToken ?? '');
   const before = token?.b ?? oldestFirst.length;
   const limit = Math.min(page.maxResults ?? Infinity, paging.pageSize ?? Infinity);
@@ -110,9 +118,6 @@ export function pageOfOperations<T>(
   const nextBefore = before - items.length;
   return {
     items,
-    nextToken:
-      nextBefore > 0
-        ? encodeToken({ k: 'operations', s: serviceArn, b: nextBefore, p: (token?.p ?? 1) + 1 })
-        : undefined,
+    nextToken: nextBefore > 0 ? encodeToken({ k: 'operations', s: serviceArn, b: nextBefore }) : undefined,
   };
 }

@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { AppRunnerApiError } from './errors';
+import { ApiError, type ApiErrorType, AppRunnerApiError, type CommonError } from './errors';
 import type { AppRunnerModel } from './model';
 import { hostOf } from './readiness';
-import { getResources, isTaggingOperation, TAGGING_TARGET_PREFIX, TaggingApiError } from './tagging';
+import { taggingApi } from './tagging';
 import { type ApiOperation, isApiOperation, validateInput } from './validation';
 import { dispatch } from './wire';
 
 /**
  * The HTTP front end. One server, two kinds of request: API calls (anything with an `X-Amz-Target` header:
  * App Runner's awsJson1_0, and the Resource Groups Tagging API's GetResources in awsJson1_1) and requests to
- * a service's URL, routed by their `Host` header, which answer with the service's readiness. Only App Runner
- * calls count against the request budget; API calls appear in the calls log (the tagging API's marked
- * `api: 'tagging'`); requests to services go to the probes log.
+ * a service's URL, routed by their `Host` header, which answer with the service's readiness. Both APIs share
+ * one JSON front end, each with its own {@link JsonApi} hooks. Only App Runner calls count against the
+ * request budget; API calls appear in the calls log (the tagging API's marked `api: 'tagging'`); requests
+ * to services go to the probes log.
  */
 
 /** One request the emulator answered. */
@@ -51,11 +52,55 @@ export interface ServerHooks {
   onProbe?: (probe: EmulatorProbe) => void;
 }
 
-const TARGET_PREFIX = 'AppRunner.';
+/**
+ * One API the JSON front end serves ({@link handleApiCall}): what App Runner's (awsJson1_0) and the Resource
+ * Groups Tagging API's (awsJson1_1) requests do not have in common.
+ */
+export interface JsonApi {
+  /** The `X-Amz-Target` prefix, e.g. `AppRunner.`. */
+  targetPrefix: string;
+  contentType: string;
+  /** Marks the API's calls in the calls log (App Runner's are unmarked). */
+  api?: 'tagging';
+  /** Whether its calls spend the emulator's request budget (`requestsPerSecond`). */
+  budgeted: boolean;
+  /** Whether only request faults that name its operation reach it (not those naming none). */
+  namedFaultsOnly: boolean;
+  /** `op` is one the emulator serves. */
+  serves(op: string): boolean;
+  /** The error the front end answers with, under the API's own name. */
+  error(type: CommonError, message: string): ApiError;
+  /** Validates a request's input and answers it; returns the response body. */
+  answer(model: AppRunnerModel, op: string, region: string, input: unknown): object;
+  /** The service a request names (fault selectors, the calls log); none for an API that names none. */
+  serviceArn?(input: Input): unknown;
+}
+
+const APP_RUNNER_ERRORS: Record<CommonError, ApiErrorType> = {
+  UnknownOperation: 'UnknownOperationException',
+  Serialization: 'SerializationException',
+  Throttling: 'ThrottlingException',
+  InternalError: 'InternalServiceErrorException',
+};
+
+const appRunnerApi: JsonApi = {
+  targetPrefix: 'AppRunner.',
+  contentType: 'application/x-amz-json-1.0',
+  budgeted: true,
+  namedFaultsOnly: false,
+  serves: isApiOperation,
+  error: (type, message) => new AppRunnerApiError(APP_RUNNER_ERRORS[type], message),
+  answer: (model, op, region, input) => {
+    validateInput(op as ApiOperation, input);
+    return dispatch(model, op as ApiOperation, region, input as Input);
+  },
+  serviceArn: (input) => input.ServiceArn ?? input.ResourceArn,
+};
+
 const CREDENTIAL_REGION = /Credential=[^/,\s]+\/\d{8}\/([^/,\s]+)\/[^/,\s]+\/aws4_request/;
 
 /** The region a request is for: its SigV4 credential scope, else the fleet's default region. */
-export function regionOf(req: IncomingMessage, fallback: string): string {
+function regionOf(req: IncomingMessage, fallback: string): string {
   const auth = req.headers.authorization;
   const m = typeof auth === 'string' ? CREDENTIAL_REGION.exec(auth) : null;
   return m?.[1] ?? fallback;
@@ -71,15 +116,15 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 function send(
   res: ServerResponse,
+  api: JsonApi,
   status: number,
   body: object,
   requestId: string,
   errorType?: string,
-  contentType = 'application/x-amz-json-1.0',
 ): void {
   const payload = JSON.stringify(body);
   const headers: Record<string, string | number> = {
-    'content-type': contentType,
+    'content-type': api.contentType,
     'content-length': Buffer.byteLength(payload),
     'x-amzn-RequestId': requestId,
   };
@@ -88,43 +133,34 @@ function send(
   res.end(payload);
 }
 
-function errorBody(error: AppRunnerApiError): object {
-  // Coral's own errors use a lower-case `message`; App Runner's modelled ones `Message`.
-  const key = error.wireType.startsWith('com.amazonaws.apprunner#') ? 'Message' : 'message';
-  return { __type: error.wireType, [key]: error.message };
-}
-
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Creates the emulator's HTTP server over a model. */
 export function createAppRunnerServer(model: AppRunnerModel, hooks: ServerHooks = {}): Server {
   return createServer((req, res) => {
     const target = req.headers['x-amz-target'];
-    const work =
-      target === undefined
-        ? handleServiceRequest(model, hooks, req, res)
-        : String(target).startsWith(TAGGING_TARGET_PREFIX)
-          ? handleTaggingCall(model, hooks, req, res)
-          : handleApiCall(model, hooks, req, res);
-    void work.catch((error: unknown) => {
+    if (target === undefined) {
+      void handleServiceRequest(model, hooks, req, res);
+      return;
+    }
+    const api = String(target).startsWith(taggingApi.targetPrefix) ? taggingApi : appRunnerApi;
+    void handleApiCall(api, model, hooks, req, res).catch((error: unknown) => {
       // Anything unexpected is the emulator's bug; answer like AWS would rather than hang the client.
       if (!res.headersSent) {
-        const fault = new AppRunnerApiError(
-          'InternalServiceErrorException',
-          `Emulator error: ${String(error)}`,
-        );
-        send(res, 500, errorBody(fault), randomUUID(), fault.errorType);
+        const fault = api.error('InternalError', `Emulator error: ${String(error)}`);
+        send(res, api, 500, fault.body(), randomUUID(), fault.errorType);
       }
     });
   });
 }
 
 /**
- * The awsJson1_0 front end: parses the request, applies the global rate limit and request faults,
- * validates, dispatches to the model and writes the response (or the error, with its name in both the
- * body `__type` and the `x-amzn-ErrorType` header).
+ * The JSON front end, for either API: parses the request, applies the request budget and request faults,
+ * validates and answers (the API's `answer`), and writes the response — or the error, with its name in
+ * both the body's `__type` and the `x-amzn-ErrorType` header.
  */
 async function handleApiCall(
+  api: JsonApi,
   model: AppRunnerModel,
   hooks: ServerHooks,
   req: IncomingMessage,
@@ -134,124 +170,56 @@ async function handleApiCall(
   const at = model.clock.now();
   const region = regionOf(req, model.defaultRegion);
   const target = String(req.headers['x-amz-target'] ?? '');
-  const op = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
+  const op = target.startsWith(api.targetPrefix) ? target.slice(api.targetPrefix.length) : target;
   const raw = await readBody(req);
   let input: unknown = {};
+  let serviceArn: string | undefined;
   let status = 200;
   let body: object;
-  let error: AppRunnerApiError | undefined;
+  let error: ApiError | undefined;
   let delayMs = 0;
   try {
     if (req.method !== 'POST' || (req.url ?? '/').split('?')[0] !== '/') {
-      throw new AppRunnerApiError(
-        'UnknownOperationException',
-        `Expected POST / with X-Amz-Target, got ${req.method} ${req.url}`,
-      );
+      throw api.error('UnknownOperation', `Expected POST / with X-Amz-Target, got ${req.method} ${req.url}`);
     }
-    if (!target.startsWith(TARGET_PREFIX) || !isApiOperation(op)) {
-      throw new AppRunnerApiError('UnknownOperationException', `Unknown operation: ${target || '(empty)'}`);
+    if (!target.startsWith(api.targetPrefix) || !api.serves(op)) {
+      throw api.error('UnknownOperation', `Unknown operation: ${target || '(empty)'}`);
     }
     try {
       input = raw.trim() === '' ? {} : JSON.parse(raw);
     } catch {
-      throw new AppRunnerApiError('SerializationException', 'The request body is not valid JSON');
+      throw api.error('Serialization', 'The request body is not valid JSON');
     }
-    const record = (typeof input === 'object' && input !== null ? input : {}) as Input;
-    const arn = record.ServiceArn ?? record.ResourceArn;
-    if (!model.admitRequest()) throw new AppRunnerApiError('ThrottlingException', 'Rate exceeded');
-    const decision = model.faults.onRequest(op, model.faultTarget(typeof arn === 'string' ? arn : undefined));
+    const arn = api.serviceArn?.((typeof input === 'object' && input !== null ? input : {}) as Input);
+    if (typeof arn === 'string') serviceArn = arn;
+    if (api.budgeted && !model.admitRequest()) throw api.error('Throttling', 'Rate exceeded');
+    const decision = model.faults.onRequest(op, model.faultTarget(serviceArn), {
+      namedOnly: api.namedFaultsOnly,
+    });
     delayMs = decision.delayMs;
-    if (decision.error === 'ThrottlingException')
-      throw new AppRunnerApiError('ThrottlingException', 'Rate exceeded');
-    if (decision.error === 'InternalServiceErrorException') {
-      throw new AppRunnerApiError(
-        'InternalServiceErrorException',
-        'An internal error occurred (injected fault)',
-      );
+    if (decision.error === 'throttle') throw api.error('Throttling', 'Rate exceeded');
+    if (decision.error === 'server-error') {
+      throw api.error('InternalError', 'An internal error occurred (injected fault)');
     }
-    validateInput(op, input);
-    body = dispatch(model, op as ApiOperation, region, input as Input);
+    body = api.answer(model, op, region, input);
   } catch (caught) {
-    if (!(caught instanceof AppRunnerApiError)) throw caught;
-    error = caught;
-    status = caught.httpStatus;
-    body = errorBody(caught);
-  }
-  if (delayMs > 0) await delay(delayMs);
-  send(res, status, body, requestId, error?.errorType);
-  const record = (typeof input === 'object' && input !== null ? input : {}) as Input;
-  const serviceArn = record.ServiceArn ?? record.ResourceArn;
-  hooks.onCall?.({
-    at,
-    op,
-    region,
-    ...(typeof serviceArn === 'string' ? { serviceArn } : {}),
-    httpStatus: status,
-    ...(error ? { errorType: error.errorType, errorMessage: error.message } : {}),
-    input,
-    requestId,
-  });
-}
-
-/**
- * The Resource Groups Tagging API front end (awsJson1_1): GetResources only, answered from the model's view
- * of the tag index. Its own API: it takes nothing from App Runner's request budget, and request faults
- * reach it only when they name GetResources in `operations` (App Runner's throttling becomes this API's
- * ThrottledException, a server error its InternalServiceException).
- */
-async function handleTaggingCall(
-  model: AppRunnerModel,
-  hooks: ServerHooks,
-  req: IncomingMessage,
-  res: ServerResponse,
-) {
-  const requestId = randomUUID();
-  const at = model.clock.now();
-  const region = regionOf(req, model.defaultRegion);
-  const op = String(req.headers['x-amz-target']).slice(TAGGING_TARGET_PREFIX.length);
-  const raw = await readBody(req);
-  let input: unknown = {};
-  let status = 200;
-  let body: object;
-  let error: TaggingApiError | undefined;
-  let delayMs = 0;
-  try {
-    if (req.method !== 'POST' || (req.url ?? '/').split('?')[0] !== '/' || !isTaggingOperation(op)) {
-      throw new TaggingApiError(
-        'UnknownOperationException',
-        `Unknown operation: ${TAGGING_TARGET_PREFIX}${op} (the emulator serves GetResources, by POST /)`,
-      );
-    }
-    try {
-      input = raw.trim() === '' ? {} : JSON.parse(raw);
-    } catch {
-      throw new TaggingApiError('SerializationException', 'The request body is not valid JSON');
-    }
-    const decision = model.faults.onRequest(op, undefined, { namedOnly: true });
-    delayMs = decision.delayMs;
-    if (decision.error === 'ThrottlingException')
-      throw new TaggingApiError('ThrottledException', 'Rate exceeded');
-    if (decision.error === 'InternalServiceErrorException') {
-      throw new TaggingApiError('InternalServiceException', 'An internal error occurred (injected fault)');
-    }
-    body = getResources(model, region, input);
-  } catch (caught) {
-    if (!(caught instanceof TaggingApiError)) throw caught;
+    if (!(caught instanceof ApiError)) throw caught;
     error = caught;
     status = caught.httpStatus;
     body = caught.body();
   }
   if (delayMs > 0) await delay(delayMs);
-  send(res, status, body, requestId, error?.errorType, 'application/x-amz-json-1.1');
+  send(res, api, status, body, requestId, error?.errorType);
   hooks.onCall?.({
     at,
     op,
     region,
+    ...(serviceArn !== undefined ? { serviceArn } : {}),
     httpStatus: status,
     ...(error ? { errorType: error.errorType, errorMessage: error.message } : {}),
     input,
     requestId,
-    api: 'tagging',
+    ...(api.api ? { api: api.api } : {}),
   });
 }
 

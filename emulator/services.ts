@@ -107,7 +107,7 @@ export function nextOperationId(service: ServiceRecord): string {
 }
 
 /** Applies every operation that has ended by `now` to its service. */
-export function settleOperations(service: ServiceRecord, now: number): void {
+function settleOperations(service: ServiceRecord, now: number): void {
   // Operations are appended in time order and settle in order: only the newest few may be open.
   let first = service.operations.length;
   while (first > 0 && !service.operations[first - 1]?.settled) first--;

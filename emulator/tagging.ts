@@ -1,6 +1,8 @@
-import { AppRunnerApiError, capMessage } from './errors';
+import { ApiError, type CommonError } from './errors';
 import type { AppRunnerModel } from './model';
+import { decodeToken, encodeToken } from './paging';
 import { sha256 } from './random';
+import type { JsonApi } from './server';
 import { describeIssues, type Shape, shapeIssues, struct } from './validation';
 
 /**
@@ -13,15 +15,9 @@ import { describeIssues, type Shape, shapeIssues, struct } from './validation';
  * AWS JSON protocols do. The last page carries an empty PaginationToken (""), as AWS's does.
  */
 
-export const TAGGING_TARGET_PREFIX = 'ResourceGroupsTaggingAPI_20170126.';
 export const taggingOperations = ['GetResources'] as const;
-export type TaggingOperation = (typeof taggingOperations)[number];
 
-export function isTaggingOperation(name: string): name is TaggingOperation {
-  return (taggingOperations as readonly string[]).includes(name);
-}
-
-export type TaggingErrorType =
+type TaggingErrorType =
   | 'InvalidParameterException'
   | 'ThrottledException'
   | 'InternalServiceException'
@@ -29,39 +25,50 @@ export type TaggingErrorType =
   | 'SerializationException'
   | 'UnknownOperationException';
 
-const STATUS: Record<TaggingErrorType, number> = {
-  InvalidParameterException: 400,
-  ThrottledException: 400,
-  InternalServiceException: 500,
-  PaginationTokenExpiredException: 400,
-  SerializationException: 400,
-  UnknownOperationException: 400,
+const ERRORS: Record<CommonError, TaggingErrorType> = {
+  UnknownOperation: 'UnknownOperationException',
+  Serialization: 'SerializationException',
+  Throttling: 'ThrottledException',
+  InternalError: 'InternalServiceException',
 };
 
 /** An error of the Resource Groups Tagging API, as the server puts it on the wire. */
-export class TaggingApiError extends Error {
+class TaggingApiError extends ApiError {
   override readonly name = 'TaggingApiError';
-  readonly httpStatus: number;
 
   constructor(
-    readonly errorType: TaggingErrorType,
+    override readonly errorType: TaggingErrorType,
     message: string,
   ) {
-    super(capMessage(message));
-    this.httpStatus = STATUS[errorType];
+    super(errorType, message);
   }
 
-  /** The body's `__type`: the API's own errors bare, the front end's namespaced (clients accept both). */
-  get wireType(): string {
-    return this.errorType === 'SerializationException' || this.errorType === 'UnknownOperationException'
-      ? `com.amazon.coral.service#${this.errorType}`
-      : this.errorType;
-  }
-
+  /** The body: `__type` the API's own errors bare, the front end's namespaced (clients accept both). */
   body(): object {
-    return { __type: this.wireType, Message: this.message };
+    const type = this.errorType;
+    const wireType =
+      type === 'SerializationException' || type === 'UnknownOperationException'
+        ? `com.amazon.coral.service#${type}`
+        : type;
+    return { __type: wireType, Message: this.message };
   }
 }
+
+/**
+ * The tagging API for the JSON front end (./server.ts): its own API, so it takes nothing from App Runner's
+ * request budget, and request faults reach it only when they name GetResources in `operations` (answered
+ * with this API's ThrottledException and InternalServiceException).
+ */
+export const taggingApi: JsonApi = {
+  targetPrefix: 'ResourceGroupsTaggingAPI_20170126.',
+  contentType: 'application/x-amz-json-1.1',
+  api: 'tagging',
+  budgeted: false,
+  namedFaultsOnly: true,
+  serves: (op) => (taggingOperations as readonly string[]).includes(op),
+  error: (type, message) => new TaggingApiError(ERRORS[type], message),
+  answer: (model, _op, region, input) => getResources(model, region, input),
+};
 
 const invalid = (message: string) => new TaggingApiError('InvalidParameterException', message);
 
@@ -118,7 +125,7 @@ interface ResourcesToken {
 }
 
 /** Answers one validated-on-entry GetResources request in `region`; returns the response body. */
-export function getResources(model: AppRunnerModel, region: string, raw: unknown): object {
+function getResources(model: AppRunnerModel, region: string, raw: unknown): object {
   const input = validate(raw);
   const now = model.clock.now();
   const indexed = model.indexedServices(region);
@@ -155,7 +162,7 @@ export function getResources(model: AppRunnerModel, region: string, raw: unknown
   const pageNo = token?.p ?? 1;
   const options = model.options.tagIndex;
   const next = (last: number) =>
-    encode({ k: 'resources', r: region, f: filterKey, a: last, p: pageNo + 1, t: now });
+    encodeToken<ResourcesToken>({ k: 'resources', r: region, f: filterKey, a: last, p: pageNo + 1, t: now });
   if (options.emptyPagesEvery && pageNo % options.emptyPagesEvery === 0 && matching.length > 0) {
     return { ResourceTagMappingList: [], PaginationToken: next(token?.a ?? -1) };
   }
@@ -182,8 +189,8 @@ function validate(raw: unknown): GetResourcesInput {
   try {
     issues = shapeIssues(getResourcesShape, raw);
   } catch (error) {
-    if (error instanceof AppRunnerApiError)
-      throw new TaggingApiError(error.errorType as 'SerializationException', error.message);
+    // A value of the wrong type (App Runner's validation, shared): this API's SerializationException.
+    if (error instanceof ApiError) throw taggingApi.error('Serialization', error.message);
     throw error;
   }
   if (issues.length > 0) throw invalid(describeIssues(issues));
@@ -231,16 +238,8 @@ function matchesTags(
   );
 }
 
-const encode = (token: ResourcesToken) => Buffer.from(JSON.stringify(token)).toString('base64url');
-
 function readToken(text: string, region: string, filterKey: string, now: number): ResourcesToken {
-  let token: ResourcesToken | undefined;
-  try {
-    const data = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as ResourcesToken;
-    if (data && typeof data === 'object' && data.k === 'resources') token = data;
-  } catch {
-    // reported below
-  }
+  const token = decodeToken<ResourcesToken>(text, 'resources');
   if (!token || token.r !== region || token.f !== filterKey) {
     throw invalid(
       'PaginationToken is not valid: pass the PaginationToken of a previous GetResources call with the same filters, in the same region.',

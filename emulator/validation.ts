@@ -122,7 +122,7 @@ export function describeIssues(issues: Issue[]): string {
 }
 
 /** Builds the InvalidRequestException AWS returns for constraint violations. */
-export function validationError(issues: Issue[]): AppRunnerApiError {
+function validationError(issues: Issue[]): AppRunnerApiError {
   return new AppRunnerApiError('InvalidRequestException', describeIssues(issues));
 }
 
@@ -178,20 +178,7 @@ function check(shape: Shape, value: unknown, path: string, issues: Issue[]): voi
     }
     case 'list': {
       if (!Array.isArray(value)) throw typeError(path, 'a list', value);
-      if (shape.min !== undefined && value.length < shape.min) {
-        issues.push({
-          path,
-          value,
-          constraint: `Member must have length greater than or equal to ${shape.min}`,
-        });
-      }
-      if (shape.max !== undefined && value.length > shape.max) {
-        issues.push({
-          path,
-          value,
-          constraint: `Member must have length less than or equal to ${shape.max}`,
-        });
-      }
+      checkLength(shape, value, path, issues);
       value.forEach((item, index) => {
         const itemPath = `${path}.${index + 1}.member`;
         if (item === null || item === undefined) {
@@ -217,20 +204,7 @@ function check(shape: Shape, value: unknown, path: string, issues: Issue[]): voi
     }
     case 'string': {
       if (typeof value !== 'string') throw typeError(path, 'a string', value);
-      if (shape.min !== undefined && value.length < shape.min) {
-        issues.push({
-          path,
-          value,
-          constraint: `Member must have length greater than or equal to ${shape.min}`,
-        });
-      }
-      if (shape.max !== undefined && value.length > shape.max) {
-        issues.push({
-          path,
-          value,
-          constraint: `Member must have length less than or equal to ${shape.max}`,
-        });
-      }
+      checkLength(shape, value, path, issues);
       if (shape.regex && shape.pattern && !shape.regex.test(value)) {
         issues.push({
           path,
@@ -240,5 +214,20 @@ function check(shape: Shape, value: unknown, path: string, issues: Issue[]): voi
       }
       return;
     }
+  }
+}
+
+/** The length constraints of a list or string shape. */
+function checkLength(
+  shape: { min?: number; max?: number },
+  value: string | unknown[],
+  path: string,
+  issues: Issue[],
+): void {
+  if (shape.min !== undefined && value.length < shape.min) {
+    issues.push({ path, value, constraint: `Member must have length greater than or equal to ${shape.min}` });
+  }
+  if (shape.max !== undefined && value.length > shape.max) {
+    issues.push({ path, value, constraint: `Member must have length less than or equal to ${shape.max}` });
   }
 }

@@ -25,10 +25,7 @@ function toWireAutoScalingSummary(c: AutoScalingConfiguration): Record<string, u
 }
 
 /** The Service shape: status, URL and configuration from the model, a plausible fixed source for the rest. */
-export function toWireService(
-  s: ServiceView,
-  autoScaling: AutoScalingConfiguration,
-): Record<string, unknown> {
+function toWireService(s: ServiceView, autoScaling: AutoScalingConfiguration): Record<string, unknown> {
   return {
     ServiceName: s.name,
     ServiceId: s.id,
@@ -65,7 +62,7 @@ export function toWireService(
   };
 }
 
-export function toWireSummary(s: ServiceView): Record<string, unknown> {
+function toWireSummary(s: ServiceView): Record<string, unknown> {
   return {
     ServiceName: s.name,
     ServiceId: s.id,
@@ -77,7 +74,7 @@ export function toWireSummary(s: ServiceView): Record<string, unknown> {
   };
 }
 
-export function toWireOperation(o: OperationSnapshot): Record<string, unknown> {
+function toWireOperation(o: OperationSnapshot): Record<string, unknown> {
   return {
     Id: o.id,
     Type: o.type,

@@ -18,7 +18,6 @@ export const secondsRange = z.union([
     .strictObject({ min: seconds, max: seconds })
     .refine((r) => r.min <= r.max, { message: 'min must not be greater than max' }),
 ]);
-export type SecondsRange = z.input<typeof secondsRange>;
 
 export const serviceName = z.string().regex(SERVICE_NAME, `must match ${SERVICE_NAME.source}`);
 export const region = z.string().regex(REGION, 'must be an AWS region such as us-east-1');

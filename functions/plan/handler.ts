@@ -1,8 +1,8 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { guarded } from '../../lib/app-runner/guarded';
-import { lambdaAppRunner } from '../../lib/app-runner/lambda';
-import type { TagIndex } from '../../lib/app-runner/tag-index';
-import { SdkTagIndex } from '../../lib/app-runner/tag-index-sdk';
+import { lambdaAppRunner, lambdaClientOptions } from '../../lib/app-runner/lambda';
+import { lambdaTagIndex } from '../../lib/app-runner/lambda-tag-index';
+import { boundEachCall, clientConfig } from '../../lib/app-runner/sdk-clients';
 import type { FreezeStore } from '../../lib/freeze/freeze';
 import { SsmFreezeStore } from '../../lib/freeze/ssm-store';
 import type { Config } from '../../lib/runtime/config';
@@ -14,20 +14,10 @@ import { type PlanEvent, type PlanResult, plan } from './core';
 /** The freeze store as Lambda builds it: the stage's SSM parameter, when one is configured. */
 function lambdaFreeze(config: Config): FreezeStore | undefined {
   if (!config.FREEZE_PARAMETER_NAME) return undefined;
-  const client = tracer.captureAWSv3Client(new SSMClient({ region: config.AWS_REGION, maxAttempts: 3 }));
-  return new SsmFreezeStore(client, config.FREEZE_PARAMETER_NAME);
-}
-
-/**
- * The tag index as Lambda builds it: the Resource Groups Tagging API (its own request budget, not App
- * Runner's), with the SDK's retries and App Runner's per-call time-out, traced.
- */
-function lambdaTagIndex(config: Config): TagIndex {
-  return new SdkTagIndex({
-    maxAttempts: config.APPRUNNER_SDK_MAX_ATTEMPTS,
-    requestTimeoutMs: config.APPRUNNER_REQUEST_TIMEOUT_MS,
-    instrument: (client) => tracer.captureAWSv3Client(client),
-  });
+  // Bounded like App Runner's and the tag index's clients: a slow SSM must not hold Plan to its time-out.
+  const options = lambdaClientOptions(config);
+  const client = tracer.captureAWSv3Client(new SSMClient(clientConfig(config.AWS_REGION, options)));
+  return new SsmFreezeStore(boundEachCall(client, options), config.FREEZE_PARAMETER_NAME);
 }
 
 /** Plan: validate the execution input, resolve the targets, decide per service. */

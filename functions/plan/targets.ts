@@ -5,7 +5,7 @@ import {
   listAllServices,
   type ServiceInfo,
 } from '../../lib/app-runner/port';
-import { carriesAll, type TaggedService, type TagIndex, TagIndexError } from '../../lib/app-runner/tag-index';
+import { carriesAll, type TaggedService, type TagIndex } from '../../lib/app-runner/tag-index';
 import type { ExecutionInput } from '../../lib/contract/execution-input';
 import type { ServiceResult } from '../../lib/contract/execution-result';
 import { isOptedOut, readLease } from '../../lib/contract/tags';
@@ -190,13 +190,10 @@ async function lookUpTagged(
   try {
     return await deps.tagIndex.servicesWithTags(region, wanted);
   } catch (error) {
-    const what = `could not look up the services tagged ${selector} in ${region} (Resource Groups Tagging API)`;
-    // The same split as ListServices: throttling and 5xx are retried by the state machine; a refusal
-    // (access denied, a bad request) fails the run at once with the API's own message.
-    if (error instanceof TagIndexError && !error.transient) {
-      throw new AppRunnerRequestFailedError(`${what}: ${error.message}`, { cause: error });
-    }
-    throw new AppRunnerUnavailableError(`${what}: ${describeError(error).message}`, { cause: error });
+    throw readFailed(
+      `could not look up the services tagged ${selector} in ${region} (Resource Groups Tagging API)`,
+      error,
+    );
   }
 }
 
@@ -213,21 +210,21 @@ async function sweep(appRunner: AppRunnerPort, region: string): Promise<ServiceI
   try {
     return await listAllServices(appRunner, region);
   } catch (error) {
-    // Throttling and 5xx are worth retrying (the state machine does); anything else — no credentials,
-    // access denied — is not, and fails the run at once with App Runner's own message.
-    if (error instanceof AppRunnerCallError && !error.transient) {
-      throw new AppRunnerRequestFailedError(
-        `could not list App Runner services in ${region}: ${error.message}`,
-        {
-          cause: error,
-        },
-      );
-    }
-    throw new AppRunnerUnavailableError(
-      `could not list App Runner services in ${region}: ${describeError(error).message}`,
-      { cause: error },
-    );
+    throw readFailed(`could not list App Runner services in ${region}`, error);
   }
+}
+
+/**
+ * Why a read Plan cannot do without failed (ListServices, or the tag index's GetResources, whose errors
+ * are App Runner call errors too): throttling and 5xx are worth retrying (the state machine does); anything
+ * else — no credentials, access denied, a bad request — is not, and fails the run at once with the API's
+ * own message.
+ */
+function readFailed(what: string, error: unknown): Error {
+  const message = `${what}: ${describeError(error).message}`;
+  return error instanceof AppRunnerCallError && !error.transient
+    ? new AppRunnerRequestFailedError(message, { cause: error })
+    : new AppRunnerUnavailableError(message, { cause: error });
 }
 
 /**

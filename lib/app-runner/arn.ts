@@ -25,3 +25,11 @@ export function regionOfArn(arn: string): string {
   if (!parts) throw new Error(`not an App Runner service ARN: ${arn}`);
   return parts.region;
 }
+
+/**
+ * The region of any App Runner ARN (a service's, an auto scaling configuration's, full or partial), or
+ * undefined when it is not one.
+ */
+export function regionOfAppRunnerArn(arn: string): string | undefined {
+  return /^arn:aws[\w-]*:apprunner:([a-z0-9-]+):/.exec(arn)?.[1];
+}

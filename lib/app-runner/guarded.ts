@@ -1,6 +1,6 @@
 import type { Clock } from '../runtime/clock';
 import { RateLimiter } from '../runtime/rate-limiter';
-import { AppRunnerCallError, type AppRunnerPort } from './port';
+import { AppRunnerCallError, type AppRunnerPort, aroundEachCall } from './port';
 
 export interface GuardOptions {
   /** Request budget for this invocation (all calls share it). */
@@ -37,15 +37,5 @@ export function guarded(port: AppRunnerPort, clock: Clock, options: GuardOptions
     }
   }
 
-  return {
-    listServicesPage: (region, token) => run(() => port.listServicesPage(region, token)),
-    describeService: (arn) => run(() => port.describeService(arn)),
-    resumeService: (arn) => run(() => port.resumeService(arn)),
-    pauseService: (arn) => run(() => port.pauseService(arn)),
-    listOperationsPage: (arn, token) => run(() => port.listOperationsPage(arn, token)),
-    listTags: (arn) => run(() => port.listTags(arn)),
-    tagResource: (arn, tags) => run(() => port.tagResource(arn, tags)),
-    untagResource: (arn, keys) => run(() => port.untagResource(arn, keys)),
-    describeAutoScalingConfiguration: (arn) => run(() => port.describeAutoScalingConfiguration(arn)),
-  };
+  return aroundEachCall(port, run);
 }

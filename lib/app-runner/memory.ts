@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../runtime/clock';
+import { parseServiceArn } from './arn';
 import {
   AppRunnerCallError,
   type AppRunnerPort,
@@ -234,7 +235,7 @@ export class InMemoryAppRunner implements AppRunnerPort {
   }
 
   private async lookup(operation: string, arn: string): Promise<Service> {
-    const region = arn.split(':')[3];
+    const region = parseServiceArn(arn)?.region;
     await this.enter({ operation, arn, ...(region ? { region } : {}) });
     const service = this.services.find((s) => s.arn === arn);
     if (!service || this.status(service) === 'DELETED') {

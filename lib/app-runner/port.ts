@@ -85,7 +85,7 @@ export type AppRunnerErrorKind =
 
 /** A failed App Runner call, classified. `transient` errors are worth retrying later. */
 export class AppRunnerCallError extends Error {
-  override readonly name = 'AppRunnerCallError';
+  override readonly name: string = 'AppRunnerCallError';
   constructor(
     readonly kind: AppRunnerErrorKind,
     readonly operation: string,
@@ -168,23 +168,45 @@ export async function latestOperation(port: AppRunnerPort, arn: string): Promise
   return undefined;
 }
 
+/** Every method of the port, in one list that the compiler holds complete (see below). */
+const PORT_METHODS = [
+  'listServicesPage',
+  'describeService',
+  'resumeService',
+  'pauseService',
+  'listOperationsPage',
+  'listTags',
+  'tagResource',
+  'untagResource',
+  'describeAutoScalingConfiguration',
+] as const satisfies readonly (keyof AppRunnerPort)[];
+
+type PortMethod = (typeof PORT_METHODS)[number];
+/** Fails to compile, naming the method, when AppRunnerPort has a method that PORT_METHODS lacks. */
+type MissingFromPortMethods<M extends never> = M;
+type _Complete = MissingFromPortMethods<Exclude<keyof AppRunnerPort, PortMethod>>;
+
+/**
+ * Wraps a port so that every call goes through `around`, which makes the call (`call()`) when and as often
+ * as it likes (e.g. counting it, or retrying it). A method added to the port is wrapped as soon as it is
+ * added to {@link PORT_METHODS}, which the compiler requires.
+ */
+export function aroundEachCall(
+  port: AppRunnerPort,
+  around: <T>(call: () => Promise<T>) => Promise<T>,
+): AppRunnerPort {
+  const wrapped: Partial<Record<PortMethod, (...args: never[]) => Promise<unknown>>> = {};
+  for (const method of PORT_METHODS) {
+    const fn = port[method] as (...args: unknown[]) => Promise<unknown>;
+    wrapped[method] = (...args: unknown[]) => around(() => fn.apply(port, args));
+  }
+  return wrapped as AppRunnerPort;
+}
+
 /** Wraps a port so that `count` runs once per call (for request accounting). */
 export function countingPort(port: AppRunnerPort, count: () => void): AppRunnerPort {
-  const counted =
-    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
-    (...args: A): Promise<R> => {
-      count();
-      return fn(...args);
-    };
-  return {
-    listServicesPage: counted((region: string, token?: string) => port.listServicesPage(region, token)),
-    describeService: counted((arn: string) => port.describeService(arn)),
-    resumeService: counted((arn: string) => port.resumeService(arn)),
-    pauseService: counted((arn: string) => port.pauseService(arn)),
-    listOperationsPage: counted((arn: string, token?: string) => port.listOperationsPage(arn, token)),
-    listTags: counted((arn: string) => port.listTags(arn)),
-    tagResource: counted((arn: string, tags: Record<string, string>) => port.tagResource(arn, tags)),
-    untagResource: counted((arn: string, keys: string[]) => port.untagResource(arn, keys)),
-    describeAutoScalingConfiguration: counted((arn: string) => port.describeAutoScalingConfiguration(arn)),
-  };
+  return aroundEachCall(port, (call) => {
+    count();
+    return call();
+  });
 }

@@ -12,8 +12,7 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-apprunner';
-import type { RetryStrategyV2, RetryToken } from '@smithy/types';
-import { regionOfArn } from './arn';
+import { regionOfAppRunnerArn, regionOfArn } from './arn';
 import {
   AppRunnerCallError,
   type AppRunnerErrorKind,
@@ -27,52 +26,23 @@ import {
   type ServiceStatus,
   type StartOperationResult,
 } from './port';
+import { classifySdkError, type Instrumented, RegionalClients, type SdkClientOptions } from './sdk-clients';
 
-export interface SdkAdapterOptions {
-  /** SDK attempts per call (the SDK's own retry, real-time backoff). */
-  maxAttempts?: number;
-  /** Abort a call whose response takes longer than this (a per-call abort signal, any SDK version). */
-  requestTimeoutMs?: number;
-  /**
-   * How the SDK retries (default: its standard strategy, backing off in real time). The local runner on a
-   * simulated clock retries at once instead: the functions' own retries back off on that clock.
-   */
-  retryStrategy?: RetryStrategyV2;
-  /** Hook to instrument each client once (e.g. X-Ray through Powertools Tracer). */
-  instrument?: (client: AppRunnerClient) => AppRunnerClient;
-  /** Endpoint for every region (the emulator); default the SDK's resolution, `AWS_ENDPOINT_URL_APPRUNNER` included. */
-  endpoint?: string;
-  /** Static credentials (the emulator accepts any); default the SDK's credential chain. */
-  credentials?: { accessKeyId: string; secretAccessKey: string };
-}
+export type SdkAdapterOptions = SdkClientOptions & Instrumented<AppRunnerClient>;
 
 /**
  * The App Runner port on `@aws-sdk/client-apprunner`. One client per region, created on first use, with
  * the SDK's default endpoint resolution (so `AWS_ENDPOINT_URL_APPRUNNER` redirects it).
  */
 export class SdkAppRunner implements AppRunnerPort {
-  private readonly clients = new Map<string, AppRunnerClient>();
+  private readonly clients: RegionalClients<AppRunnerClient>;
 
-  constructor(private readonly options: SdkAdapterOptions) {}
+  constructor(options: SdkAdapterOptions) {
+    this.clients = new RegionalClients(options, (config) => new AppRunnerClient(config));
+  }
 
-  client(region: string): AppRunnerClient {
-    let client = this.clients.get(region);
-    if (!client) {
-      client = new AppRunnerClient({
-        region,
-        maxAttempts: this.options.maxAttempts ?? 3,
-        ...(this.options.retryStrategy ? { retryStrategy: this.options.retryStrategy } : {}),
-        ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
-        ...(this.options.credentials ? { credentials: this.options.credentials } : {}),
-        requestHandler: {
-          requestTimeout: this.options.requestTimeoutMs ?? 5000,
-          connectionTimeout: 3000,
-        },
-      });
-      if (this.options.instrument) client = this.options.instrument(client);
-      this.clients.set(region, client);
-    }
-    return client;
+  private client(region: string): AppRunnerClient {
+    return this.clients.get(region);
   }
 
   async listServicesPage(region: string, nextToken?: string): Promise<Page<ServiceInfo>> {
@@ -172,7 +142,7 @@ export class SdkAppRunner implements AppRunnerPort {
 
   async describeAutoScalingConfiguration(arn: string): Promise<AutoScalingInfo> {
     const operation = 'DescribeAutoScalingConfiguration';
-    const region = /^arn:aws[\w-]*:apprunner:([a-z0-9-]+):/.exec(arn)?.[1];
+    const region = regionOfAppRunnerArn(arn);
     if (!region) {
       throw new AppRunnerCallError(
         'InvalidRequest',
@@ -197,22 +167,17 @@ export class SdkAppRunner implements AppRunnerPort {
     };
   }
 
-  /**
-   * Per-call options: an abort signal bounds every call, whatever SDK version runs it (the Lambda
-   * runtime's SDK may predate `throwOnRequestTimeout`, and by default a slow response only warns).
-   */
   private callOptions(): { abortSignal: AbortSignal } {
-    return { abortSignal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 5000) };
+    return this.clients.callOptions();
   }
 
   destroy(): void {
-    for (const client of this.clients.values()) client.destroy();
-    this.clients.clear();
+    this.clients.destroy();
   }
 }
 
 /** Reads a Service (DescribeService, Pause/Resume) or a ServiceSummary (ListServices, which has only the URL). */
-export function toServiceInfo(s: Service | ServiceSummary | undefined, region: string): ServiceInfo {
+function toServiceInfo(s: Service | ServiceSummary | undefined, region: string): ServiceInfo {
   const info: ServiceInfo = {
     arn: s?.ServiceArn ?? '',
     name: s?.ServiceName ?? '',
@@ -266,44 +231,11 @@ const KIND_BY_NAME: Record<string, AppRunnerErrorKind> = {
 };
 
 /** Maps an SDK error to a classified {@link AppRunnerCallError}. */
-export function classify(operation: string, error: unknown): AppRunnerCallError {
+function classify(operation: string, error: unknown): AppRunnerCallError {
   if (error instanceof AppRunnerCallError) return error;
-  const e = error as {
-    name?: string;
-    message?: string;
-    code?: string;
-    $metadata?: { httpStatusCode?: number };
-  };
-  const name = e?.name ?? 'Error';
-  const status = e?.$metadata?.httpStatusCode;
-  let kind: AppRunnerErrorKind = KIND_BY_NAME[name] ?? 'Other';
-  if (kind === 'Other') {
-    if (status === 429) kind = 'Throttled';
-    else if ((status !== undefined && status >= 500) || isNetworkError(e)) kind = 'Unavailable';
-  }
-  return new AppRunnerCallError(kind, operation, name, e?.message ?? String(error), { cause: error });
+  const { kind, name, message } = classifySdkError(KIND_BY_NAME, error);
+  return new AppRunnerCallError(kind, operation, name, message, { cause: error });
 }
 
-/** A failure to reach the service at all (time-out, abort, connection refused or reset). */
-export function isNetworkError(e: { name?: string; code?: string; message?: string }): boolean {
-  const text = `${e.name ?? ''} ${e.code ?? ''} ${e.message ?? ''}`;
-  return /Timeout|Abort|ECONNRESET|ECONNREFUSED|EPIPE|socket hang up|ETIMEDOUT|EAI_AGAIN/i.test(text);
-}
-
-/**
- * SDK retries that do not wait: up to `maxAttempts` attempts for throttling, 5xx and transient errors, at
- * once. For a simulated clock, where waiting in real time would only stall a demo or a test, and the
- * functions' own retries (./guarded.ts) do the backing off on that clock.
- */
-export function immediateRetries(maxAttempts: number): RetryStrategyV2 {
-  const token = (count: number): RetryToken => ({ getRetryCount: () => count, getRetryDelay: () => 0 });
-  return {
-    acquireInitialRetryToken: async () => token(0),
-    refreshRetryTokenForRetry: async (previous, info) => {
-      const next = previous.getRetryCount() + 1;
-      if (next >= maxAttempts || info.errorType === 'CLIENT_ERROR') throw info.error ?? new Error('no retry');
-      return token(next);
-    },
-    recordSuccess: () => undefined,
-  };
-}
+/** Re-exported for cli/local/executor.ts, which imports it from here. */
+export { immediateRetries } from './sdk-clients';

@@ -4,7 +4,7 @@ import {
   ResourceGroupsTaggingAPIClient,
 } from '@aws-sdk/client-resource-groups-tagging-api';
 import { parseServiceArn } from './arn';
-import { isNetworkError } from './sdk';
+import { classifySdkError, type Instrumented, RegionalClients, type SdkClientOptions } from './sdk-clients';
 import {
   APP_RUNNER_SERVICE_TYPE,
   carriesAll,
@@ -14,20 +14,11 @@ import {
   type TagIndexErrorKind,
 } from './tag-index';
 
-export interface SdkTagIndexOptions {
-  /** SDK attempts per call (the SDK's own retry: throttling, 5xx and network errors). */
-  maxAttempts?: number;
-  /** Abort a call whose response takes longer than this. */
-  requestTimeoutMs?: number;
-  /** Resources per page, 1–100 (the API's maximum by default: the fewest calls). */
-  pageSize?: number;
-  /** Hook to instrument each client once (e.g. X-Ray through Powertools Tracer). */
-  instrument?: (client: ResourceGroupsTaggingAPIClient) => ResourceGroupsTaggingAPIClient;
-  /** Endpoint for every region (the emulator); default the SDK's resolution, `AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API` included. */
-  endpoint?: string;
-  /** Static credentials (the emulator accepts any); default the SDK's credential chain. */
-  credentials?: { accessKeyId: string; secretAccessKey: string };
-}
+export type SdkTagIndexOptions = SdkClientOptions &
+  Instrumented<ResourceGroupsTaggingAPIClient> & {
+    /** Resources per page, 1–100 (the API's maximum by default: the fewest calls). */
+    pageSize?: number;
+  };
 
 /** Safety bound on pages read in one lookup (100 a page: a million services; also ends a token loop). */
 export const MAX_TAG_INDEX_PAGES = 10_000;
@@ -38,32 +29,16 @@ export const MAX_TAG_INDEX_PAGES = 10_000;
  * than none, and may answer short or empty pages that still carry one: paging stops only on an empty token.
  */
 export class SdkTagIndex implements TagIndex {
-  private readonly clients = new Map<string, ResourceGroupsTaggingAPIClient>();
+  private readonly clients: RegionalClients<ResourceGroupsTaggingAPIClient>;
+  private readonly pageSize: number;
 
-  constructor(private readonly options: SdkTagIndexOptions = {}) {
+  constructor(options: SdkTagIndexOptions = {}) {
     const size = options.pageSize ?? 100;
     if (!Number.isInteger(size) || size < 1 || size > 100) {
       throw new RangeError(`pageSize must be a whole number from 1 to 100, got ${size}`);
     }
-  }
-
-  client(region: string): ResourceGroupsTaggingAPIClient {
-    let client = this.clients.get(region);
-    if (!client) {
-      client = new ResourceGroupsTaggingAPIClient({
-        region,
-        maxAttempts: this.options.maxAttempts ?? 3,
-        ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
-        ...(this.options.credentials ? { credentials: this.options.credentials } : {}),
-        requestHandler: {
-          requestTimeout: this.options.requestTimeoutMs ?? 5000,
-          connectionTimeout: 3000,
-        },
-      });
-      if (this.options.instrument) client = this.options.instrument(client);
-      this.clients.set(region, client);
-    }
-    return client;
+    this.pageSize = size;
+    this.clients = new RegionalClients(options, (config) => new ResourceGroupsTaggingAPIClient(config));
   }
 
   async servicesWithTags(region: string, tags: Record<string, string>): Promise<TaggedService[]> {
@@ -97,17 +72,15 @@ export class SdkTagIndex implements TagIndex {
     filters: Array<{ Key: string; Values: string[] }>,
     token: string | undefined,
   ): Promise<GetResourcesCommandOutput> {
-    const timeoutMs = this.options.requestTimeoutMs ?? 5000;
     try {
-      return await this.client(region).send(
+      return await this.clients.get(region).send(
         new GetResourcesCommand({
           ResourceTypeFilters: [APP_RUNNER_SERVICE_TYPE],
           TagFilters: filters,
-          ResourcesPerPage: this.options.pageSize ?? 100,
+          ResourcesPerPage: this.pageSize,
           ...(token ? { PaginationToken: token } : {}),
         }),
-        // A per-call abort bounds every call, whatever SDK version the Lambda runtime carries.
-        { abortSignal: AbortSignal.timeout(timeoutMs) },
+        this.clients.callOptions(),
       );
     } catch (error) {
       throw classifyTagIndexError(error);
@@ -115,8 +88,7 @@ export class SdkTagIndex implements TagIndex {
   }
 
   destroy(): void {
-    for (const client of this.clients.values()) client.destroy();
-    this.clients.clear();
+    this.clients.destroy();
   }
 }
 
@@ -135,16 +107,8 @@ const KIND_BY_NAME: Record<string, TagIndexErrorKind> = {
 };
 
 /** Maps an SDK error of the Resource Groups Tagging API to a classified {@link TagIndexError}. */
-export function classifyTagIndexError(error: unknown): TagIndexError {
+function classifyTagIndexError(error: unknown): TagIndexError {
   if (error instanceof TagIndexError) return error;
-  const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-  const name = e?.name ?? 'Error';
-  const status = e?.$metadata?.httpStatusCode;
-  let kind: TagIndexErrorKind = KIND_BY_NAME[name] ?? 'Other';
-  if (kind === 'Other') {
-    if (status === 429) kind = 'Throttled';
-    else if ((status !== undefined && status >= 500) || isNetworkError(e)) kind = 'Unavailable';
-    else if (status === 403) kind = 'AccessDenied';
-  }
-  return new TagIndexError(kind, name, e?.message ?? String(error), { cause: error });
+  const { kind, name, message } = classifySdkError(KIND_BY_NAME, error);
+  return new TagIndexError(kind, name, message, { cause: error });
 }

@@ -8,6 +8,8 @@
  * (ListTagsForResource) stay the truth wherever a decision hangs on a tag that may just have changed.
  */
 
+import { AppRunnerCallError, type AppRunnerErrorKind } from './port';
+
 /** A service the index found, with every tag the index holds for it. */
 export interface TaggedService {
   arn: string;
@@ -17,23 +19,20 @@ export interface TaggedService {
 /** The resource type of an App Runner service, as the Resource Groups Tagging API names it. */
 export const APP_RUNNER_SERVICE_TYPE = 'apprunner:service';
 
-/** How a failed index lookup should be treated (the same kinds as App Runner's). */
-export type TagIndexErrorKind = 'Throttled' | 'Unavailable' | 'AccessDenied' | 'InvalidRequest' | 'Other';
+/** How a failed index lookup should be treated (some of App Runner's kinds). */
+export type TagIndexErrorKind = Extract<
+  AppRunnerErrorKind,
+  'Throttled' | 'Unavailable' | 'AccessDenied' | 'InvalidRequest' | 'Other'
+>;
 
-/** A failed index lookup, classified. `transient` errors are worth retrying later. */
-export class TagIndexError extends Error {
+/**
+ * A failed index lookup, classified: an {@link AppRunnerCallError} of operation `GetResources`, so that
+ * whatever handles a failed App Runner call (the kind, `transient`) handles it too.
+ */
+export class TagIndexError extends AppRunnerCallError {
   override readonly name = 'TagIndexError';
-  constructor(
-    readonly kind: TagIndexErrorKind,
-    readonly awsErrorName: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`GetResources: ${awsErrorName}: ${message}`, options);
-  }
-
-  get transient(): boolean {
-    return this.kind === 'Throttled' || this.kind === 'Unavailable';
+  constructor(kind: TagIndexErrorKind, awsErrorName: string, message: string, options?: { cause?: unknown }) {
+    super(kind, 'GetResources', awsErrorName, message, options);
   }
 }
 
