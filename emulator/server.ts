@@ -31,6 +31,8 @@ export interface EmulatorCall {
   requestId: string;
   /** Set on calls to the Resource Groups Tagging API (GetResources); absent on App Runner's. */
   api?: 'tagging';
+  /** The access key the request was signed with (SigV4 credential scope), when it was signed. */
+  accessKeyId?: string;
 }
 
 /** One request to a service's URL (or to a host no service has), answered. */
@@ -97,13 +99,13 @@ const appRunnerApi: JsonApi = {
   serviceArn: (input) => input.ServiceArn ?? input.ResourceArn,
 };
 
-const CREDENTIAL_REGION = /Credential=[^/,\s]+\/\d{8}\/([^/,\s]+)\/[^/,\s]+\/aws4_request/;
+const CREDENTIAL = /Credential=([^/,\s]+)\/\d{8}\/([^/,\s]+)\/[^/,\s]+\/aws4_request/;
 
-/** The region a request is for: its SigV4 credential scope, else the fleet's default region. */
-function regionOf(req: IncomingMessage, fallback: string): string {
+/** Who signed a request and for which region (its SigV4 credential scope); the region defaults to `fallback`. */
+function signerOf(req: IncomingMessage, fallback: string): { region: string; accessKeyId?: string } {
   const auth = req.headers.authorization;
-  const m = typeof auth === 'string' ? CREDENTIAL_REGION.exec(auth) : null;
-  return m?.[1] ?? fallback;
+  const m = typeof auth === 'string' ? CREDENTIAL.exec(auth) : null;
+  return m ? { region: m[2] ?? fallback, ...(m[1] ? { accessKeyId: m[1] } : {}) } : { region: fallback };
 }
 
 type Input = Record<string, unknown>;
@@ -168,7 +170,7 @@ async function handleApiCall(
 ) {
   const requestId = randomUUID();
   const at = model.clock.now();
-  const region = regionOf(req, model.defaultRegion);
+  const { region, accessKeyId } = signerOf(req, model.defaultRegion);
   const target = String(req.headers['x-amz-target'] ?? '');
   const op = target.startsWith(api.targetPrefix) ? target.slice(api.targetPrefix.length) : target;
   const raw = await readBody(req);
@@ -220,6 +222,7 @@ async function handleApiCall(
     input,
     requestId,
     ...(api.api ? { api: api.api } : {}),
+    ...(accessKeyId ? { accessKeyId } : {}),
   });
 }
 

@@ -13,7 +13,7 @@ import { systemClock } from '../../lib/runtime/clock';
 import { type PackageResult, packageStack, removePackage } from '../deploy/package-stack';
 import { LambdaPool } from './lambda-pool';
 import { ACCOUNT, type PackagedStack, REGION, readPackagedStack } from './packaged-stack';
-import { prepareSandbox, type Sandbox } from './sandbox';
+import { accessKeyOf, prepareSandbox, type Sandbox } from './sandbox';
 import {
   type PublishedMessage,
   startSnsRecorder,
@@ -45,6 +45,8 @@ export interface Shipped {
   pkg: PackageResult;
   stack: PackagedStack;
   sandbox: Sandbox;
+  /** Every App Runner and tagging API call of every run so far, each with the key that signed it. */
+  signedCalls: EmulatorCall[];
 }
 
 /** Packages the stack for stage "test" with {@link PACKAGE_PARAMS} and unpacks its functions. */
@@ -54,7 +56,7 @@ export async function packageShipped(): Promise<Shipped> {
   try {
     const stack = readPackagedStack(pkg, 'apprunner-scheduler-test');
     const sandbox = await prepareSandbox(stack, join(pkg.dir, 'sandbox'));
-    return { pkg, stack, sandbox };
+    return { pkg, stack, sandbox, signedCalls: [] };
   } catch (error) {
     await removePackage(pkg);
     throw error;
@@ -134,6 +136,7 @@ export async function runShipped(shipped: Shipped, scenario: ShippedScenario): P
     });
   } finally {
     await Promise.all([pool.stop(), sns.stop(), ssm.stop(), xray.stop(), emulator.stop()]);
+    shipped.signedCalls.push(...emulator.calls, ...emulator.taggingCalls);
   }
   const nameOf = (c: EmulatorCall) => c.serviceArn?.split('/')[1];
   const lines = (name: string) => result.report?.services.filter((s) => s.serviceName === name) ?? [];
@@ -192,4 +195,21 @@ export function untilCall(emulator: Emulator, ops: string[], timeoutMs = 30_000)
     };
     look();
   });
+}
+
+/**
+ * The IAM action of each call each function made (by the key its container signed with), e.g.
+ * `{ PlanLambdaFunction: ['apprunner:ListServices', 'tag:GetResources'] }`.
+ */
+export function actionsByFunction(shipped: Shipped): Record<string, string[]> {
+  const byKey = new Map(Object.keys(shipped.stack.functions).map((id) => [accessKeyOf(id), id]));
+  const out: Record<string, Set<string>> = {};
+  for (const call of shipped.signedCalls) {
+    const fn = call.accessKeyId
+      ? (byKey.get(call.accessKeyId) ?? `unknown key ${call.accessKeyId}`)
+      : 'unsigned';
+    const action = `${call.api === 'tagging' ? 'tag' : 'apprunner'}:${call.op}`;
+    (out[fn] ??= new Set()).add(action);
+  }
+  return Object.fromEntries(Object.entries(out).map(([fn, actions]) => [fn, [...actions].sort()]));
 }

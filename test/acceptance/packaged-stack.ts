@@ -24,6 +24,8 @@ export interface PackagedFunction {
   /** `Environment.Variables`, every CloudFormation reference resolved. */
   environment: Record<string, string>;
   zipPath: string;
+  /** The actions its execution role allows (every Allow statement of its inline policies). */
+  allowedActions: string[];
 }
 
 export interface PackagedStack {
@@ -65,6 +67,7 @@ export function readPackagedStack(pkg: PackageResult, stackName: string): Packag
         Object.entries(variables).map(([k, v]) => [k, resolve(v, `${id}.Environment.Variables.${k}`)]),
       ),
       zipPath: join(pkg.dir, basename(s3Key)),
+      allowedActions: roleActions(template, p.Role, id),
     };
   }
   const missing = FUNCTION_IDS.filter((id) => !functions[id]);
@@ -201,4 +204,19 @@ function resolver(template: CfnTemplate, stackName: string): Resolve {
     throw new Error(`${where}: cannot resolve ${JSON.stringify(value)} locally`);
   };
   return resolve;
+}
+
+/** The actions a function's role allows: its `Role` must be a GetAtt of a role of this template. */
+function roleActions(template: CfnTemplate, role: unknown, fn: string): string[] {
+  const roleId = (role as { 'Fn::GetAtt'?: [string, string] })?.['Fn::GetAtt']?.[0];
+  const resource = roleId ? template.Resources[roleId] : undefined;
+  if (!resource || resource.Type !== 'AWS::IAM::Role')
+    throw new Error(`${fn}.Role is not a role of this template`);
+  const policies = (resource.Properties?.Policies ?? []) as Array<{
+    PolicyDocument?: { Statement?: Array<{ Effect?: string; Action?: string | string[] }> };
+  }>;
+  return policies
+    .flatMap((p) => p.PolicyDocument?.Statement ?? [])
+    .filter((st) => st.Effect === 'Allow')
+    .flatMap((st) => (Array.isArray(st.Action) ? st.Action : st.Action ? [st.Action] : []));
 }

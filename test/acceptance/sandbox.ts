@@ -88,7 +88,8 @@ export function lambdaEnvironment(
     // What Lambda sets for every function.
     AWS_REGION: REGION,
     AWS_DEFAULT_REGION: REGION,
-    AWS_ACCESS_KEY_ID: 'ASIALOCALACCEPTANCE0',
+    // One access key per function, so that what each function calls can be told apart (its role's check).
+    AWS_ACCESS_KEY_ID: accessKeyOf(fn.id),
     AWS_SECRET_ACCESS_KEY: 'local-acceptance-secret',
     AWS_SESSION_TOKEN: 'local-acceptance-session',
     AWS_LAMBDA_FUNCTION_NAME: fn.name,
@@ -115,4 +116,9 @@ export function lambdaEnvironment(
 export function checkEnvironment(fn: PackagedFunction): void {
   const reserved = Object.keys(fn.environment).filter((k) => RESERVED.has(k));
   if (reserved.length > 0) throw new Error(`${fn.id} sets reserved variables Lambda rejects: ${reserved}`);
+}
+
+/** The access key a function's container signs with (`ASIALOCAL` + its logical id, upper case). */
+export function accessKeyOf(fn: string): string {
+  return `ASIALOCAL${fn.toUpperCase()}`;
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeBatch } from '../../lib/workflow/wire';
 import {
   ACCOUNT,
+  actionsByFunction,
   PACKAGE_PARAMS,
   packageShipped,
   REGION,
@@ -334,5 +335,41 @@ describe('the packaged stack', () => {
       expectResumedOnce(run, names);
       expect(run.alerts).toEqual([]);
     });
+  });
+
+  // Last in this file: it reads the calls of every run above.
+  it("made each App Runner and tagging call under a role that allows it (every run above, by the caller's key)", () => {
+    // Act
+    if (stack().signedCalls.length === 0) {
+      throw new Error(
+        'no calls recorded: this check reads the runs of the tests above it (run the whole file)',
+      );
+    }
+    const used = actionsByFunction(stack());
+
+    // Assess
+    const allowed = (fn: string) =>
+      stack().stack.functions[fn as keyof Shipped['stack']['functions']]?.allowedActions ?? [];
+    const denied = Object.entries(used).flatMap(([fn, actions]) =>
+      actions.filter((action) => !allowed(fn).includes(action)).map((action) => `${fn}: ${action}`),
+    );
+    expect(denied).toEqual([]);
+    // Not vacuous: the runs above exercised each App Runner caller, write calls included.
+    expect(used.PlanLambdaFunction).toEqual(
+      expect.arrayContaining(['apprunner:ListServices', 'tag:GetResources']),
+    );
+    expect([
+      ...(used.StartOperationsLambdaFunction ?? []),
+      ...(used.CheckOperationsLambdaFunction ?? []),
+    ]).toEqual(
+      expect.arrayContaining([
+        'apprunner:ResumeService',
+        'apprunner:PauseService',
+        'apprunner:DescribeService',
+        'apprunner:ListOperations',
+        'apprunner:DescribeAutoScalingConfiguration',
+      ]),
+    );
+    expect(Object.keys(used)).not.toContain('unsigned');
   });
 });
