@@ -269,7 +269,7 @@ describe('the packaged CloudFormation template', () => {
     ]);
   });
 
-  it('grants each function exactly the App Runner calls it makes, on services of this account and region', () => {
+  it('grants each function exactly the calls its role is meant to allow, on services of this account and region (the calls each really makes: test/acceptance)', () => {
     // Act
     const roles = {
       plan: normalised(statementsOf('PlanRole')),
