@@ -7,6 +7,7 @@ import { type Clock, systemClock, VirtualClock } from '../../lib/runtime/clock';
 import { InvalidInputError } from '../../lib/runtime/errors';
 import { ExitCode } from '../exit-codes';
 import { parseKeyValue, parseUntil, UsageError } from '../lib/args';
+import { resolveRegion } from '../lib/aws';
 import { reportError } from '../lib/errors';
 import { clockTime, renderReport } from '../lib/format';
 import { loadLocalRunner } from '../lib/local-runner';
@@ -33,6 +34,7 @@ interface RunOptions {
   json?: boolean;
   quiet?: boolean;
   aws?: boolean;
+  region?: string;
   yes?: boolean;
 }
 
@@ -105,6 +107,7 @@ export function register(program: Command): void {
       'run against real AWS App Runner with your credentials (no emulator; real clock; alerts not sent); ' +
         'needs explicit targets and --yes (or a "yes" on a terminal)',
     )
+    .option('--region <region>', 'with --aws: AWS region (default: AWS_REGION or your profile)')
     .option('-y, --yes', 'with --aws: do not ask for confirmation')
     .addHelpText(
       'after',
@@ -122,7 +125,7 @@ Examples:
   $ apprunner-scheduler run --ready-by 10m --json     # each service ready by then, started just in time
   $ apprunner-scheduler run --tag env=nothing --allow-no-targets
   $ apprunner-scheduler run --set POLL_WINDOW_SECONDS=0 --set MAX_POLLS=50
-  $ apprunner-scheduler run --aws --tag env=staging --action pause --dry-run --yes
+  $ apprunner-scheduler run --aws --tag env=staging --action pause --dry-run --yes --region eu-west-1
   $ apprunner-scheduler run --json > report.json`,
     )
     .action(async (opts: RunOptions) => {
@@ -142,9 +145,15 @@ async function runCommand(opts: RunOptions): Promise<number> {
     checkSetVariables(env);
     const faults = (opts.fault ?? []).map(parseFaultFlag);
     let fleet: FleetSpec | undefined;
+    let region: string | undefined;
+    if (opts.region !== undefined && !opts.aws) {
+      throw new UsageError('--region only applies with --aws (the emulator run acts on its fleet)');
+    }
     if (opts.aws) {
       if (faults.length > 0) throw new UsageError('--fault only applies to the emulator, not with --aws');
-      await confirmRealRun(describeRun(input), {
+      // The region every call goes to, found as every other command finds it (not the emulator's).
+      region = await resolveRegion(opts.region);
+      await confirmRealRun(`${describeRun(input)} in ${region}`, {
         yes: opts.yes,
         interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
       });
@@ -157,24 +166,26 @@ async function runCommand(opts: RunOptions): Promise<number> {
       );
     }
 
+    const say = (text: string) => {
+      if (!opts.json) writeOut(`${text}\n`);
+    };
+
     // 2. Run.
     if (fleet) {
       emulator = await startEmulator({ fleet, clock });
       for (const fault of faults) emulator.injectFault(fault);
     }
     const started = clock.now();
-    const say = (text: string) => {
-      if (!opts.json) writeOut(`${text}\n`);
-    };
     say(
-      `${opts.aws ? 'AWS' : `App Runner emulator at ${emulator?.endpoint}`} · ${input.action} · ${
+      `${opts.aws ? `AWS App Runner in ${region}` : `App Runner emulator at ${emulator?.endpoint}`} · ${input.action} · ${
         opts.aws || opts.realTime ? 'real clock' : 'simulated clock'
       }`,
     );
     const result: LocalRunResult = await runner.runLocalExecution(input, {
       ...(emulator ? { appRunnerEndpoint: emulator.endpoint } : {}),
       clock,
-      env,
+      // The functions find services by name (and tags) in their AWS_REGION.
+      env: region ? { ...env, AWS_REGION: region } : env,
       onProgress: (e) => {
         if (!opts.quiet) say(progressLine(e, started));
       },
@@ -185,10 +196,15 @@ async function runCommand(opts: RunOptions): Promise<number> {
       if (result.report) say(`\n${renderReport(result.report)}`);
       if (result.alerts.length > 0)
         say(`\nAlert that would be published (${result.alerts[0]?.subject}):\n${result.alerts[0]?.message}`);
+      const counts = [
+        `${result.transitions} state transitions`,
+        `${Object.values(result.invocations).reduce((a, b) => a + b.count, 0)} Lambda invocations`,
+        ...(emulator ? [`${emulator.calls.length} App Runner calls`] : []),
+      ];
       say(
         `\nExecution ${result.status}${result.error ? ` (${result.error.name})` : ''} in ${clockTime(result.durationMs / 1000)} of ${
           opts.aws || opts.realTime ? 'real' : 'simulated'
-        } time · ${result.transitions} state transitions · ${Object.values(result.invocations).reduce((a, b) => a + b.count, 0)} Lambda invocations · ${emulator ? `${emulator.calls.length} App Runner calls` : ''}`,
+        } time${region ? ` in ${region}` : ''} · ${counts.join(' · ')}`,
       );
     }
     const empty = checkNoTargets(result.report, {

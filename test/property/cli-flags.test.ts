@@ -115,7 +115,7 @@ describe('run checks every flag before anything starts', () => {
     { flags: ['--aws'], says: '--aws needs explicit targets: --service, --arn or --tag' },
     {
       flags: ['--aws', '--tag', 'env=staging'],
-      says: '--aws acts on a real AWS account (resume the services tagged env=staging); add --yes to confirm',
+      says: '--aws acts on a real AWS account (resume the services tagged env=staging in us-east-1); add --yes to confirm',
     },
     { flags: ['--action', 'pause', '--ready-by', '10m'], says: '--ready-by only applies to --action resume' },
     { flags: ['--ready-by', 'teatime'], says: '--ready-by "teatime": expected an ISO-8601 time' },
