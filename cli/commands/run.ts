@@ -7,11 +7,12 @@ import { type Clock, systemClock, VirtualClock } from '../../lib/runtime/clock';
 import { InvalidInputError } from '../../lib/runtime/errors';
 import { ExitCode } from '../exit-codes';
 import { parseKeyValue, parseUntil, UsageError } from '../lib/args';
-import { resolveRegion } from '../lib/aws';
-import { reportError } from '../lib/errors';
+import { appRunner, checkCredentials, resolveRegion } from '../lib/aws';
+import { fromAwsError, reportError } from '../lib/errors';
 import { clockTime, renderReport } from '../lib/format';
 import { loadLocalRunner } from '../lib/local-runner';
 import { checkNoTargets } from '../lib/outcome';
+import { appRunnerSite } from '../lib/resolve';
 import { checkFaultServices, checkSetVariables, confirmRealRun, fleetServiceNames } from '../lib/run-checks';
 import type { LocalRunResult, ProgressEvent } from '../local/executor';
 
@@ -113,9 +114,9 @@ export function register(program: Command): void {
       'after',
       `
 Exit codes: 0 every service ended SUCCEEDED or SKIPPED, 1 some service FAILED or TIMED_OUT or the selection
-matched no service (NO_TARGETS, unless --allow-no-targets), 2 usage or input error (nothing started): bad
-flags, an unknown --set variable or invalid value, a --fault service not in the fleet, --aws without targets
-or confirmation.
+matched no service (NO_TARGETS, unless --allow-no-targets), or (--aws) App Runner could not be reached, 2
+usage or input error (nothing started): bad flags, an unknown --set variable or invalid value, a --fault
+service not in the fleet, --aws without targets, confirmation, credentials or region.
 
 Examples:
   $ apprunner-scheduler run                          # resume the sample fleet's staging services
@@ -151,8 +152,10 @@ async function runCommand(opts: RunOptions): Promise<number> {
     }
     if (opts.aws) {
       if (faults.length > 0) throw new UsageError('--fault only applies to the emulator, not with --aws');
-      // The region every call goes to, found as every other command finds it (not the emulator's).
+      // The region every call goes to, found as every other command finds it (not the emulator's), and
+      // credentials: both checked before the question and before anything starts.
       region = await resolveRegion(opts.region);
+      await checkCredentials(region);
       await confirmRealRun(`${describeRun(input)} in ${region}`, {
         yes: opts.yes,
         interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
@@ -169,6 +172,12 @@ async function runCommand(opts: RunOptions): Promise<number> {
     const say = (text: string) => {
       if (!opts.json) writeOut(`${text}\n`);
     };
+    if (region) {
+      // App Runner answers (and takes these credentials) before the run starts: an unreachable endpoint
+      // is a message in seconds, not a run failing a minute later after its retries.
+      say(`Checking App Runner in ${region}…`);
+      await checkAppRunnerAnswers(region);
+    }
 
     // 2. Run.
     if (fleet) {
@@ -228,6 +237,18 @@ async function runCommand(opts: RunOptions): Promise<number> {
     return reportError(error, (line) => process.stderr.write(`${line}\n`));
   } finally {
     await emulator?.stop();
+  }
+}
+
+/** One ListServices page in `region`: App Runner can be reached and accepts the credentials. */
+async function checkAppRunnerAnswers(region: string): Promise<void> {
+  const port = appRunner();
+  try {
+    await port.listServicesPage(region);
+  } catch (error) {
+    throw fromAwsError(error, appRunnerSite('ListServices'));
+  } finally {
+    port.destroy();
   }
 }
 

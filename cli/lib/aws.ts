@@ -6,7 +6,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { SdkAppRunner } from '../../lib/app-runner/sdk';
 import { UsageError } from './args';
 import { ENDPOINT_VARIABLES, isLocalEndpoint } from './env';
-import { isMissingRegion, missingRegionError } from './errors';
+import { fromAwsError, isMissingRegion, missingRegionError } from './errors';
 
 /**
  * AWS clients for the CLI. Standard SDK configuration only: the credential chain, `AWS_REGION` or the
@@ -90,6 +90,23 @@ export function appRunner(): SdkAppRunner {
         }
       : {}),
   });
+}
+
+/**
+ * Fails at once when the SDK's credential chain finds no credentials (no AWS call is made). For commands
+ * whose first AWS call would otherwise come late, after things have started (`run --aws`).
+ * @throws CliError "No AWS credentials found." (exit 2)
+ */
+export async function checkCredentials(region: string): Promise<void> {
+  // The default chain, as the runner's own clients use it (placeholder credentials are only for the CLI's).
+  const client = new AppRunnerClient({ region });
+  try {
+    await client.config.credentials();
+  } catch (error) {
+    throw fromAwsError(error, { service: 'App Runner', operation: '(credentials)' });
+  } finally {
+    client.destroy();
+  }
 }
 
 /** `user:<OS user>`, reduced to the characters the execution input allows in requestedBy. */

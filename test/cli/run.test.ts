@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../../emulator/index';
-import { runCli } from './helpers';
+import { closedPort, runCli } from './helpers';
 
 // `run --aws`: the real workflow run in-process against "real" App Runner — here the emulator, reached the
 // way real AWS is (the SDK's own endpoint resolution through AWS_ENDPOINT_URL_APPRUNNER and its credential
@@ -20,6 +20,20 @@ services:
     status: PAUSED
     tags: { env: staging }
 `;
+
+/** No credentials anywhere in the SDK's chain, and no instance metadata to wait for. */
+const NO_CREDENTIALS = {
+  AWS_ACCESS_KEY_ID: undefined,
+  AWS_SECRET_ACCESS_KEY: undefined,
+  AWS_SESSION_TOKEN: undefined,
+  AWS_PROFILE: undefined,
+  AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
+  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
+  AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+  AWS_CONFIG_FILE: '/nonexistent/config',
+  AWS_EC2_METADATA_DISABLED: 'true',
+};
 
 let emulator: Emulator;
 let env: Record<string, string | undefined>;
@@ -76,5 +90,39 @@ describe('apprunner-scheduler run --aws', () => {
     // Assess
     expect(run.code).toBe(2);
     expect(run.err).toContain('--region only applies with --aws');
+  });
+
+  it('exits 2 before anything starts when there are no credentials, and does not ask', async () => {
+    // Act
+    const run = await runCli(['run', '--aws', '--service', 'api-europe', '--region', 'eu-west-1'], {
+      ...env,
+      ...NO_CREDENTIALS,
+    });
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.err).toContain('error: No AWS credentials found.');
+    expect(run.err).toContain('hint: Sign in and point the CLI at the account');
+    expect(run.err).not.toContain('add --yes to confirm');
+    expect(run.out).toBe('');
+    expect(emulator.calls).toEqual([]);
+  });
+
+  it('says what it checks first, and exits 1 in seconds naming the endpoint variable when App Runner cannot be reached', async () => {
+    // Prepare
+    const started = Date.now();
+
+    // Act
+    const run = await runCli(['run', '--aws', '--service', 'api-europe', '--yes', '--region', 'eu-west-1'], {
+      ...env,
+      AWS_ENDPOINT_URL_APPRUNNER: `http://127.0.0.1:${await closedPort()}`,
+    });
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.out).toBe('Checking App Runner in eu-west-1…\n');
+    expect(run.err).toContain('error: Cannot reach App Runner (App Runner ListServices: ECONNREFUSED');
+    expect(run.err).toContain('If AWS_ENDPOINT_URL_APPRUNNER is set, check it.');
+    expect(Date.now() - started).toBeLessThan(15_000);
   });
 });
