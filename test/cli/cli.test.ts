@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, SAMPLE_FLEET_PATH, startEmulator } from '../../emulator/index';
+import { MAX_READY_BY_HOURS } from '../../lib/contract/execution-input';
 import { runCli } from './helpers';
 
 // The command line itself: help, usage errors, and the setup errors an on-call engineer meets first.
@@ -46,6 +48,19 @@ describe('the apprunner-scheduler command line', () => {
       expect(run.out).toContain(`$ apprunner-scheduler ${command}`);
     },
   );
+
+  it('states the --ready-by limit that the input contract enforces, in the help and the RUNBOOK', async () => {
+    // Act
+    const run = await runCli(['wake', '--help']);
+    const runbook = readFileSync('docs/RUNBOOK.md', 'utf8');
+    const section = runbook.slice(runbook.indexOf('## Ready by a time'), runbook.indexOf('## Keep it awake'));
+
+    // Assess
+    expect(run.out.replace(/\s+/g, ' ')).toContain(`at most ${MAX_READY_BY_HOURS} hours ahead`);
+    expect(run.out).not.toContain('24 hours');
+    expect(section).toContain(`At most ${MAX_READY_BY_HOURS} hours ahead`);
+    expect(section).not.toContain('24 hours');
+  });
 
   it('lists every command in the main help with the exit codes and where the workflow is found', async () => {
     // Act
