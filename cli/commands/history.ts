@@ -105,6 +105,7 @@ async function runHistory(opts: HistoryOptions): Promise<number> {
     try {
       ({ runs, more } = await readHistory(client, {
         stateMachineArn: location.arn,
+        source: location.source,
         since,
         limit: opts.limit,
         ...(opts.service ? { service: opts.service } : {}),
