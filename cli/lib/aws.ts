@@ -6,7 +6,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { SdkAppRunner } from '../../lib/app-runner/sdk';
 import { UsageError } from './args';
 import { ENDPOINT_VARIABLES, isLocalEndpoint } from './env';
-import { fromAwsError, isMissingRegion, missingRegionError } from './errors';
+import { fromAwsError, isMissingRegion, missingRegionError, REQUEST_TIMEOUT_MS } from './errors';
 
 /**
  * AWS clients for the CLI. Standard SDK configuration only: the credential chain, `AWS_REGION` or the
@@ -16,7 +16,11 @@ import { fromAwsError, isMissingRegion, missingRegionError } from './errors';
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 /** Network bounds for the CLI's own calls: fail in seconds rather than hang at 03:00. */
-const requestHandler = { requestTimeout: 10_000, connectionTimeout: 3_000, throwOnRequestTimeout: true };
+const requestHandler = {
+  requestTimeout: REQUEST_TIMEOUT_MS,
+  connectionTimeout: 3_000,
+  throwOnRequestTimeout: true,
+};
 
 /**
  * Practising against the emulator (or moto) needs no AWS account: a client whose endpoint variable points
@@ -77,7 +81,7 @@ export function appRunner(): SdkAppRunner {
   const local = credentialsFor(ENDPOINT_VARIABLES.appRunner);
   return new SdkAppRunner({
     maxAttempts: 3,
-    requestTimeoutMs: 10_000,
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
     // The adapter builds one client per region with the SDK's default credentials; against a local
     // endpoint, build it again with the placeholder ones (same region, retries and time-outs).
     ...(local.credentials

@@ -20,6 +20,9 @@ export class CliError extends Error {
   }
 }
 
+/** How long the CLI waits for an answer to one AWS call (its clients and the App Runner adapter). */
+export const REQUEST_TIMEOUT_MS = 10_000;
+
 /** Which AWS API a call went to, for messages ("Step Functions StartExecution failed: …"). */
 export interface CallSite {
   service: 'Step Functions' | 'App Runner' | 'CloudFormation' | 'SSM' | 'EventBridge Scheduler';
@@ -108,10 +111,13 @@ export function fromAwsError(error: unknown, site: CallSite): CliError {
       { cause: error },
     );
   }
-  if (isNetworkError(e)) {
+  if (isNetworkError(e) || isRequestTimeout(e)) {
     const via = site.endpointVariable ? ` If ${site.endpointVariable} is set, check it.` : '';
+    const detail = isRequestTimeout(e)
+      ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`
+      : `${e.code ?? name}: ${message}`;
     return new CliError(
-      `Cannot reach ${site.service} (${what}: ${e.code ?? name}: ${message}).`,
+      `Cannot reach ${site.service} (${what}: ${detail}).`,
       ExitCode.ServicesFailed,
       `Check your network or proxy and try again.${via}`,
       { cause: error },
@@ -120,6 +126,15 @@ export function fromAwsError(error: unknown, site: CallSite): CliError {
   return new CliError(`${what} failed: ${name}: ${message}`, ExitCode.ServicesFailed, undefined, {
     cause: error,
   });
+}
+
+/**
+ * A call the CLI gave up on because no answer came in time: the App Runner adapter aborts each call with
+ * `AbortSignal.timeout` (the SDK then throws AbortError "Request aborted", or the signal's TimeoutError).
+ * Nothing else in the CLI aborts a call, so an abort is a time-out.
+ */
+function isRequestTimeout(e: { name?: string }): boolean {
+  return e?.name === 'AbortError' || e?.name === 'TimeoutError';
 }
 
 function isNetworkError(e: { name?: string; code?: string; message?: string }): boolean {
