@@ -72,8 +72,19 @@ export function cloudFormationClient(region: string): CloudFormationClient {
   });
 }
 
-export function ssmClient(region: string): SSMClient {
-  return new SSMClient({ region, maxAttempts: 3, requestHandler, ...credentialsFor(ENDPOINT_VARIABLES.ssm) });
+/** How patient a client is: by default 3 attempts of {@link REQUEST_TIMEOUT_MS} each. */
+export interface Patience {
+  maxAttempts?: number;
+  requestTimeoutMs?: number;
+}
+
+export function ssmClient(region: string, patience: Patience = {}): SSMClient {
+  return new SSMClient({
+    region,
+    maxAttempts: patience.maxAttempts ?? 3,
+    requestHandler: { ...requestHandler, requestTimeout: patience.requestTimeoutMs ?? REQUEST_TIMEOUT_MS },
+    ...credentialsFor(ENDPOINT_VARIABLES.ssm),
+  });
 }
 
 /** The App Runner port (the same SDK adapter the Lambdas use); each call follows its ARN's or given region. */

@@ -114,7 +114,7 @@ export function fromAwsError(error: unknown, site: CallSite): CliError {
   if (isNetworkError(e) || isRequestTimeout(e)) {
     const via = site.endpointVariable ? ` If ${site.endpointVariable} is set, check it.` : '';
     const detail = isRequestTimeout(e)
-      ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`
+      ? `no answer within ${timeoutSeconds(message)} s`
       : `${e.code ?? name}: ${message}`;
     return new CliError(
       `Cannot reach ${site.service} (${what}: ${detail}).`,
@@ -135,6 +135,12 @@ export function fromAwsError(error: unknown, site: CallSite): CliError {
  */
 function isRequestTimeout(e: { name?: string }): boolean {
   return e?.name === 'AbortError' || e?.name === 'TimeoutError';
+}
+
+/** The time-out a request ran into: the SDK's message names it ("the configured 3000 ms requestTimeout"). */
+function timeoutSeconds(message: string): number {
+  const ms = /(\d+) ?ms/.exec(message)?.[1];
+  return (ms ? Number(ms) : REQUEST_TIMEOUT_MS) / 1000;
 }
 
 function isNetworkError(e: { name?: string; code?: string; message?: string }): boolean {

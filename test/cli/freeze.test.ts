@@ -14,7 +14,7 @@ import {
 } from '../../lib/freeze/freeze';
 import { InMemoryFreezeStore } from '../../lib/freeze/memory-store';
 import { SsmFreezeStore } from '../../lib/freeze/ssm-store';
-import { closedPort, type Moto, runCli, startMoto } from './helpers';
+import { closedPort, type Moto, runCli, silentEndpoint, startMoto } from './helpers';
 
 // The freeze: its store (one contract suite for SSM on moto and for memory) and the freeze, unfreeze and
 // status commands against moto's SSM and the App Runner emulator.
@@ -441,5 +441,24 @@ describe('apprunner-scheduler status and a freeze', () => {
     expect(clear.out).toContain('Scheduled runs of stage dev: not frozen.');
     expect(unknown.code).toBe(0);
     expect(unknown.err).toContain('note: cannot tell whether stage dev is frozen: Cannot reach SSM');
+  });
+
+  it('does not hold the table back for long when SSM does not answer: one short attempt, then the note', async () => {
+    // Prepare
+    const silent = await silentEndpoint();
+    const started = Date.now();
+
+    // Act
+    const run = await runCli(['status'], { ...env, AWS_ENDPOINT_URL_SSM: silent.endpoint }).finally(() =>
+      silent.close(),
+    );
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('App Runner service(s) in us-east-1');
+    expect(run.err).toContain(
+      'note: cannot tell whether stage dev is frozen: Cannot reach SSM (SSM GetParameter: no answer within 3 s).',
+    );
+    expect(Date.now() - started).toBeLessThan(8_000);
   });
 });
