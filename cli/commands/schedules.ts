@@ -1,4 +1,3 @@
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { type Command, InvalidArgumentError } from 'commander';
 import {
   type DeployedSchedule,
@@ -11,7 +10,7 @@ import { type UpcomingRun, upcomingRuns, upcomingRunsOf } from '../../lib/schedu
 import { localIso } from '../../lib/schedules/wall-clock';
 import { ExitCode } from '../exit-codes';
 import { UsageError } from '../lib/args';
-import { resolveRegion } from '../lib/aws';
+import { resolveRegion, schedulerClient } from '../lib/aws';
 import { type CallSite, CliError, fromAwsError, reportError } from '../lib/errors';
 import { table } from '../lib/format';
 import { io } from '../lib/io';
@@ -243,12 +242,7 @@ async function readDeployed(opts: SchedulesOptions): Promise<DeployedSchedule[]>
   }
   const region = await resolveRegion(opts.region);
   const group = scheduleGroupName(stage);
-  const client = new SchedulerClient({
-    region,
-    maxAttempts: 3,
-    // Fail in seconds rather than hang at 03:00 (as the CLI's other clients).
-    requestHandler: { requestTimeout: 10_000, connectionTimeout: 3_000, throwOnRequestTimeout: true },
-  });
+  const client = schedulerClient(region);
   try {
     return await loadDeployedSchedules(client, group);
   } catch (error) {

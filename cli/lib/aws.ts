@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { AppRunnerClient } from '@aws-sdk/client-apprunner';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SdkAppRunner } from '../../lib/app-runner/sdk';
@@ -84,6 +85,15 @@ export function ssmClient(region: string, patience: Patience = {}): SSMClient {
     maxAttempts: patience.maxAttempts ?? 3,
     requestHandler: { ...requestHandler, requestTimeout: patience.requestTimeoutMs ?? REQUEST_TIMEOUT_MS },
     ...credentialsFor(ENDPOINT_VARIABLES.ssm),
+  });
+}
+
+export function schedulerClient(region: string): SchedulerClient {
+  return new SchedulerClient({
+    region,
+    maxAttempts: 3,
+    requestHandler,
+    ...credentialsFor(ENDPOINT_VARIABLES.scheduler),
   });
 }
 

@@ -83,6 +83,9 @@ describe('the apprunner-scheduler command line', () => {
     }
     expect(run.out).toContain('Exit codes: 0 success, 1 some service failed');
     expect(run.out).toContain('$APPRUNNER_SCHEDULER_STATE_MACHINE_ARN');
+    expect(run.out.replace(/\s+/g, ' ')).toContain(
+      'AWS_ENDPOINT_URL_APPRUNNER / _SFN / _CLOUDFORMATION / _SSM / _SCHEDULER redirect a service',
+    );
   });
 
   it.each([

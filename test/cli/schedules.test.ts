@@ -14,6 +14,20 @@ import { type Moto, runCli, startMoto } from './helpers';
 // `schedules` on local files (skip days, ready-by) and `schedules --deployed` against moto's EventBridge
 // Scheduler, holding schedules whose Input is what packaging produces.
 
+/** No credentials anywhere in the SDK's chain, and no instance metadata to wait for. */
+const NO_CREDENTIALS = {
+  AWS_ACCESS_KEY_ID: undefined,
+  AWS_SECRET_ACCESS_KEY: undefined,
+  AWS_SESSION_TOKEN: undefined,
+  AWS_PROFILE: undefined,
+  AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
+  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
+  AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+  AWS_CONFIG_FILE: '/nonexistent/config',
+  AWS_EC2_METADATA_DISABLED: 'true',
+};
+
 let dir: string;
 let moto: Moto;
 let scheduler: SchedulerClient;
@@ -292,10 +306,25 @@ describe('apprunner-scheduler schedules --deployed', () => {
     expect(run.err).toContain('If AWS_ENDPOINT_URL_SCHEDULER is set, check it.');
   });
 
+  it('reads a local endpoint with no credentials configured, as the other commands do', async () => {
+    // Act
+    const run = await runCli(['schedules', '--deployed', '--stage', 'test', '--count', '1'], {
+      ...env,
+      ...NO_CREDENTIALS,
+    });
+
+    // Assess
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('(schedule group apprunner-scheduler-test):');
+  });
+
   it('exits 2 and says how to sign in when there are no credentials', async () => {
     // Act
+    // (EventBridge Scheduler at its real endpoint: a local endpoint would need no credentials.)
     const run = await runCli(['schedules', '--deployed', '--stage', 'test'], {
       ...env,
+      AWS_ENDPOINT_URL_SCHEDULER: undefined,
       AWS_ACCESS_KEY_ID: undefined,
       AWS_SECRET_ACCESS_KEY: undefined,
       AWS_SESSION_TOKEN: undefined,
