@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runEmulatorCommand } from '../../cli/commands/emulator';
 import { type Emulator, SAMPLE_FLEET_PATH, startEmulator } from '../../emulator/index';
 import { MAX_READY_BY_HOURS } from '../../lib/contract/execution-input';
 import { runCli } from './helpers';
@@ -228,6 +229,33 @@ describe('the apprunner-scheduler command line', () => {
     expect(run.code).toBe(1);
     expect(run.err).toContain('error: Cannot reach Step Functions');
     expect(run.err).toContain('If AWS_ENDPOINT_URL_SFN is set, check it.');
+  });
+});
+
+describe('apprunner-scheduler emulator', () => {
+  it.each([
+    [
+      'a host name that does not resolve',
+      ['--host', 'no.such.host.invalid', '--port', '0'],
+      /ENOTFOUND|EAI_AGAIN/,
+    ],
+    ['an address that is not one of this machine', ['--host', '192.0.2.1', '--port', '0'], /EADDRNOTAVAIL/],
+  ])('exits 2 saying it cannot listen, without a stack trace, for %s', async (_what, flags, code) => {
+    // Prepare
+    const lines: string[] = [];
+    const [, host = '', , port = '0'] = flags;
+
+    // Act
+    const exit = await runEmulatorCommand(
+      { host, port: Number(port), quiet: true },
+      { out: (line) => lines.push(line), err: (line) => lines.push(line) },
+    );
+
+    // Assess
+    expect(exit).toBe(2);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`Cannot listen on ${host}:0: `);
+    expect(lines[0]).toMatch(code);
   });
 });
 
