@@ -79,7 +79,8 @@ export function addExecutionOptions(cmd: Command): Command {
 export const EXIT_CODES_HELP = `
 Exit codes:
   0  every service ended SUCCEEDED or SKIPPED (or --no-wait: the execution was started)
-  1  some service FAILED or TIMED_OUT, the execution failed, or the CLI stopped following it (--timeout)
+  1  some service FAILED or TIMED_OUT, the execution failed or ended without a report (not this workflow),
+     or the CLI stopped following it (--timeout)
   2  usage or input error, nothing started: bad flags, unknown service, no credentials or region, state
      machine not found, an active keep-awake lease (pause without --force), input rejected
 A report whose selection matched no service (warning NO_TARGETS) exits 1.`;
@@ -216,8 +217,9 @@ export async function runExecutionCommand(
             rendered.report ?? {
               executionArn: started.executionArn,
               status: end.status,
-              error: end.error,
+              error: end.error ?? rendered.problem,
               cause: end.cause,
+              ...(rendered.problem ? { output: end.output } : {}),
             },
             null,
             2,
