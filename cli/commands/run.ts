@@ -8,7 +8,7 @@ import { InvalidInputError } from '../../lib/runtime/errors';
 import { ExitCode } from '../exit-codes';
 import { parseKeyValue, parseUntil, UsageError } from '../lib/args';
 import { appRunner, checkCredentials, resolveRegion } from '../lib/aws';
-import { fromAwsError, reportError } from '../lib/errors';
+import { fromAwsError, inputIssuesText, reportError } from '../lib/errors';
 import { clockTime, renderReport } from '../lib/format';
 import { loadLocalRunner } from '../lib/local-runner';
 import { checkNoTargets } from '../lib/outcome';
@@ -284,13 +284,7 @@ function buildInput(opts: RunOptions, now: number): Record<string, unknown> & { 
     parseExecutionInput(input, { now, maxTargets: ABSOLUTE_MAX_TARGETS });
   } catch (error) {
     if (!(error instanceof InvalidInputError)) throw error;
-    const text = error.issues
-      .map((i) => {
-        const flag = FIELD_FLAGS[i.field.split(/[.[]/)[0] ?? ''];
-        return `${i.field}${flag ? ` (${flag})` : ''}: ${i.problem}`;
-      })
-      .join('; ');
-    throw new UsageError(`invalid input: ${text}`);
+    throw new UsageError(`invalid input: ${inputIssuesText(error, FIELD_FLAGS)}`);
   }
   return input;
 }

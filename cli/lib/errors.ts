@@ -150,6 +150,25 @@ function isNetworkError(e: { name?: string; code?: string; message?: string }): 
   );
 }
 
+/**
+ * A rejected execution input in the words of the command line: each field is named with the flag that set
+ * it (`readyBy (--ready-by)`), where the field is the issue's and where the problem mentions it.
+ */
+export function inputIssuesText(error: InvalidInputError, fieldFlags: Record<string, string>): string {
+  const named = (field: string) => {
+    const flag = fieldFlags[field.split(/[.[]/)[0] ?? ''];
+    return `${field}${flag ? ` (${flag})` : ''}`;
+  };
+  return error.issues
+    .map((i) => {
+      const problem = i.problem.replace(/\b[a-zA-Z]+\b/g, (word) =>
+        Object.hasOwn(fieldFlags, word) ? named(word) : word,
+      );
+      return `${named(i.field)}: ${problem}`;
+    })
+    .join('; ');
+}
+
 /** Writes an error the way every command does; returns its exit code. */
 export function reportError(error: unknown, write: (line: string) => void): number {
   if (error instanceof CliError) {

@@ -6,7 +6,7 @@ import { InvalidInputError } from '../../lib/runtime/errors';
 import { ExitCode } from '../exit-codes';
 import { parseDuration, parseUntil, UsageError } from './args';
 import { appRunner, consoleUrl, defaultRequester, resolveRegion, sfnClient } from './aws';
-import { CliError, fromAwsError, reportError } from './errors';
+import { CliError, fromAwsError, inputIssuesText, reportError } from './errors';
 import { leaseByText } from './format';
 import { io } from './io';
 import { renderEnd } from './outcome';
@@ -293,13 +293,7 @@ function validateInput(input: Record<string, unknown>, now: Date): void {
     parseExecutionInput(input, { now: now.getTime(), maxTargets: ABSOLUTE_MAX_TARGETS });
   } catch (error) {
     if (error instanceof InvalidInputError) {
-      const text = error.issues
-        .map((i) => {
-          const flag = FIELD_FLAGS[i.field];
-          return `${i.field}${flag ? ` (${flag})` : ''}: ${i.problem}`;
-        })
-        .join('; ');
-      throw new UsageError(`invalid input: ${text}`);
+      throw new UsageError(`invalid input: ${inputIssuesText(error, FIELD_FLAGS)}`);
     }
     throw error;
   }

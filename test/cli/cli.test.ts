@@ -131,6 +131,24 @@ describe('the apprunner-scheduler command line', () => {
     expect(emulator.calls).toEqual([]);
   });
 
+  it('exits 2 before any AWS call for a --until that ends before --ready-by, naming both flags', async () => {
+    // Prepare
+    emulator.clearCalls();
+
+    // Act
+    const run = await runCli(
+      ['wake', 'api-staging', '--until', '10m', '--ready-by', '2h', '--state-machine-arn', STATE_MACHINE],
+      { AWS_ENDPOINT_URL_APPRUNNER: emulator.endpoint },
+    );
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.err).toContain(
+      'error: invalid input: keepAwakeUntil (--until): must be later than readyBy (--ready-by): the keep-awake lease would end before the services are due ready',
+    );
+    expect(emulator.calls).toEqual([]);
+  });
+
   it('refuses a --requested-by the input contract does not allow, naming the field and flag', async () => {
     // Act
     const run = await runCli([

@@ -120,6 +120,10 @@ describe('run checks every flag before anything starts', () => {
     { flags: ['--action', 'pause', '--ready-by', '10m'], says: '--ready-by only applies to --action resume' },
     { flags: ['--ready-by', 'teatime'], says: '--ready-by "teatime": expected an ISO-8601 time' },
     { flags: ['--ready-by', '2d'], says: 'readyBy (--ready-by): is more than 12 hours ahead' },
+    {
+      flags: ['--until', '10m', '--ready-by', '2h'],
+      says: 'keepAwakeUntil (--until): must be later than readyBy (--ready-by)',
+    },
     { flags: ['--ready-check', 'ping'], says: "argument 'ping' is invalid. Allowed choices are http, none" },
   ])(
     'exits 2 for run $flags, naming the problem, with no stack trace and no emulator',
