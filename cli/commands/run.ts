@@ -1,6 +1,12 @@
 import { userInfo } from 'node:os';
 import { type Command, Option } from 'commander';
-import { type FaultSpec, type FleetSpec, loadFleetFile, parseFault } from '../../emulator/fleet';
+import {
+  type FaultSpec,
+  type FleetSpec,
+  FleetValidationError,
+  loadFleetFile,
+  parseFault,
+} from '../../emulator/fleet';
 import { type Emulator, SAMPLE_FLEET_PATH, startEmulator } from '../../emulator/index';
 import { ABSOLUTE_MAX_TARGETS, parseExecutionInput } from '../../lib/contract/execution-input';
 import { type Clock, systemClock, VirtualClock } from '../../lib/runtime/clock';
@@ -13,7 +19,14 @@ import { clockTime, renderReport } from '../lib/format';
 import { loadLocalRunner } from '../lib/local-runner';
 import { checkNoTargets } from '../lib/outcome';
 import { appRunnerSite } from '../lib/resolve';
-import { checkFaultServices, checkSetVariables, confirmRealRun, fleetServiceNames } from '../lib/run-checks';
+import {
+  checkFaultKeys,
+  checkFaultServices,
+  checkSetVariables,
+  confirmRealRun,
+  faultHelp,
+  fleetServiceNames,
+} from '../lib/run-checks';
 import type { LocalRunResult, ProgressEvent } from '../local/executor';
 
 interface RunOptions {
@@ -94,7 +107,7 @@ export function register(program: Command): void {
     )
     .option(
       '--fault <spec...>',
-      'inject an emulator fault: type[:service][,key=value…], e.g. operation-fails:worker, throttle,rate=0.5,forSeconds=60',
+      'inject an emulator fault: type[:service][,key=value…], e.g. operation-fails:worker, throttle,rate=0.5,forSeconds=60 (types and keys below)',
     )
     .option(
       '--set <VAR=value...>',
@@ -127,7 +140,9 @@ Examples:
   $ apprunner-scheduler run --tag env=nothing --allow-no-targets
   $ apprunner-scheduler run --set POLL_WINDOW_SECONDS=0 --set MAX_POLLS=50
   $ apprunner-scheduler run --aws --tag env=staging --action pause --dry-run --yes --region eu-west-1
-  $ apprunner-scheduler run --json > report.json`,
+  $ apprunner-scheduler run --json > report.json
+
+${faultHelp()}`,
     )
     .action(async (opts: RunOptions) => {
       process.exitCode = await runCommand(opts);
@@ -329,10 +344,13 @@ export function parseFaultFlag(flag: string): FaultSpec {
     spec[key] =
       key === 'operations' ? value.split('+') : /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
   }
+  checkFaultKeys(flag, spec);
   try {
     return parseFault(spec);
   } catch (error) {
-    throw new UsageError(`--fault ${flag}: ${(error as Error).message}`);
+    // A bad value: the schema's issues, with the fault named.
+    const issues = error instanceof FleetValidationError ? error.issues.join('; ') : (error as Error).message;
+    throw new UsageError(`--fault ${flag}: the ${type} fault: ${issues}`);
   }
 }
 

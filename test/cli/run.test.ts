@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { faultKeys } from '../../cli/lib/run-checks';
 import { type Emulator, startEmulator } from '../../emulator/index';
 import { closedPort, runCli } from './helpers';
 
@@ -59,6 +60,26 @@ afterAll(async () => {
 
 beforeEach(() => {
   emulator.clearCalls();
+});
+
+describe('apprunner-scheduler run --help', () => {
+  it('lists every emulator fault type with its keys, and says slow-ready delays are real milliseconds', async () => {
+    // Act
+    const run = await runCli(['run', '--help']);
+
+    // Assess
+    expect(run.code).toBe(0);
+    const types = faultKeys();
+    expect(types.map((t) => t.type)).toContain('slow-ready');
+    for (const { type, required, optional } of types) {
+      const line = run.out.split('\n').find((l) => l.trimStart().startsWith(`${type} `));
+      expect(line, type).toBeDefined();
+      for (const key of required) expect(line).toContain(`${key}=…`);
+      for (const key of optional) expect(line).toContain(`[${key}]`);
+    }
+    expect(types.find((t) => t.type === 'slow-ready')?.required).toEqual(['delayMs']);
+    expect(run.out).toContain('delayMs (slow, slow-ready) is real milliseconds, also on the simulated clock');
+  });
 });
 
 describe('apprunner-scheduler run --aws', () => {

@@ -112,6 +112,19 @@ describe('run checks every flag before anything starts', () => {
       flags: ['--fault', 'operation-fails:workr'],
       says: '--fault operation-fails:workr: no service workr in the fleet (sample), did you mean worker?',
     },
+    {
+      flags: ['--fault', 'slow-ready'],
+      says: '--fault slow-ready: the slow-ready fault needs delayMs (e.g. slow-ready,delayMs=…)',
+    },
+    {
+      flags: ['--fault', 'slow:worker,delayMs=soon'],
+      says: '--fault slow:worker,delayMs=soon: the slow fault: delayMs: Invalid input: expected number',
+    },
+    {
+      flags: ['--fault', 'throttle,rat=1'],
+      says: '--fault throttle,rat=1: the throttle fault has no key rat (keys: operations, rate,',
+    },
+    { flags: ['--fault', 'thrott'], says: '--fault thrott: no fault type "thrott" (did you mean throttle?)' },
     { flags: ['--aws'], says: '--aws needs explicit targets: --service, --arn or --tag' },
     {
       flags: ['--aws', '--tag', 'env=staging'],
