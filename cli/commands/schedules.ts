@@ -14,7 +14,7 @@ import { resolveRegion, schedulerClient } from '../lib/aws';
 import { type CallSite, CliError, fromAwsError, reportError } from '../lib/errors';
 import { table } from '../lib/format';
 import { io } from '../lib/io';
-import { formatLocal, formatUtc, parseIsoInstant } from '../lib/time';
+import { formatLocal, formatUtc, notARealDate, parseIsoInstant } from '../lib/time';
 
 interface SchedulesOptions {
   file: string;
@@ -115,6 +115,8 @@ Examples:
 
 async function runSchedules(opts: SchedulesOptions): Promise<number> {
   try {
+    const unreal = opts.from === undefined ? undefined : notARealDate(opts.from);
+    if (unreal) throw new UsageError(`--from "${opts.from}": ${unreal}`);
     const from = opts.from === undefined ? new Date() : parseIsoInstant(opts.from);
     if (!from)
       throw new UsageError(

@@ -1,4 +1,5 @@
 import { wallClockFormat } from '../../lib/schedules/wall-clock';
+import { notARealDate } from './time';
 /** A mistake in how the CLI was called: printed without a stack trace, exit code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -61,6 +62,8 @@ export function parseUntil(text: string, now: Date, flag = '--until'): Date {
   const dated = DATE_IN_ZONE.exec(trimmed);
   if (dated) return wallClockOn(dated, label);
   if (ISO_WITH_OFFSET.test(trimmed)) {
+    const unreal = notARealDate(trimmed);
+    if (unreal) throw new UsageError(`${label}: ${unreal}`);
     const t = Date.parse(trimmed.toUpperCase());
     if (!Number.isNaN(t)) return new Date(t);
   }

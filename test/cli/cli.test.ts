@@ -149,6 +149,38 @@ describe('the apprunner-scheduler command line', () => {
     expect(emulator.calls).toEqual([]);
   });
 
+  it.each([
+    [['schedules', '--from', '2026-02-30T00:00:00Z'], '--from "2026-02-30T00:00:00Z": not a real date'],
+    [
+      ['history', '--since', '2026-02-30T00:00:00Z'],
+      "argument '2026-02-30T00:00:00Z' is invalid. not a real date",
+    ],
+    [
+      ['savings', '--since', '2026-11-31T00:00:00Z'],
+      "argument '2026-11-31T00:00:00Z' is invalid. not a real date",
+    ],
+    [
+      ['wake', 'api-staging', '--until', '2026-12-32T08:00:00Z'],
+      '--until "2026-12-32T08:00:00Z": not a real date',
+    ],
+    [
+      ['freeze', '--reason', 'x', '--until', '2026-12-01T25:00Z'],
+      '--until "2026-12-01T25:00Z": not a real date',
+    ],
+  ])('exits 2 for an impossible date instead of rolling it over: %j', async (args, message) => {
+    // Prepare
+    emulator.clearCalls();
+
+    // Act
+    const run = await runCli(args, { AWS_ENDPOINT_URL_APPRUNNER: emulator.endpoint });
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.err).toContain(message);
+    expect(run.out).toBe('');
+    expect(emulator.calls).toEqual([]);
+  });
+
   it('refuses a --requested-by the input contract does not allow, naming the field and flag', async () => {
     // Act
     const run = await runCli([
