@@ -91,6 +91,35 @@ describe('apprunner-scheduler schedules (file)', () => {
     expect(lines[4]).toMatch(/Thu 2026-12-24 07:00 \+01:00\s+2026-12-24 06:00Z\s*(skip: DE)?$/);
   });
 
+  it('prints the lead of a ready-by schedule in minutes and hours, and counts the days of skip ranges', async () => {
+    // Prepare
+    const path = file(
+      'lead.yml',
+      `
+readyByLead: PT1H30M
+calendars:
+  office: { dates: ["2026-12-24..2027-01-01", "2027-04-30"] }
+schedules:
+  - name: early-start
+    action: resume
+    readyBy: "07:00"
+    days: MON-FRI
+    timezone: Europe/Berlin
+    skip: office
+    targets: { tags: { env: staging } }
+`,
+    );
+
+    // Act
+    const run = await runCli(['schedules', '--file', path, '--from', '2026-12-20T00:00:00Z', '--count', '4']);
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('ready by 07:00 (fires 1 h 30 min before)');
+    expect(run.out).not.toContain('PT1H30M');
+    expect(run.out).toContain('skip office: 10 days (2026-12-24..2027-01-01, 2027-04-30)');
+  });
+
   it('prints the skip verdict and the ready-by instant of each run as JSON', async () => {
     // Prepare
     const path = file(
@@ -268,7 +297,7 @@ describe('apprunner-scheduler schedules --deployed', () => {
       action: 'resume',
       targets: { tags: { env: 'staging' } },
       readyBy: { time: '07:00' },
-      skip: 'skip: holidays up to 2031-12-31, 1 date',
+      skip: 'skip: holidays up to 2031-12-31, 4 days (2026-12-28..2026-12-31)',
       next: [
         { local: '2026-12-24T06:40:00+01:00', readyBy: '2026-12-24T06:00:00.000Z' },
         {
