@@ -67,7 +67,7 @@ export function register(program: Command): void {
     )
     .option('--stage <stage>', 'deployed stage whose schedules to freeze', 'dev')
     .option('--region <region>', 'AWS region of the stack (default: AWS_REGION or your profile)')
-    .option('--json', 'print the stored freeze as JSON')
+    .option('--json', 'print the stored freeze as JSON (and, as replaced, the freeze it replaced)')
     .addHelpText(
       'after',
       `${FREEZE_EXIT_CODES}
@@ -141,13 +141,20 @@ async function runFreeze(opts: FreezeOptions): Promise<number> {
       } catch (error) {
         throw fromAwsError(error, ssmSite('PutParameter'));
       }
+      const replaced = isFrozen(previous, now) ? previous : undefined;
       if (opts.json) {
-        io.out(JSON.stringify({ stage, region, parameter: store.parameterName, freeze }, null, 2));
+        io.out(
+          JSON.stringify(
+            { stage, region, parameter: store.parameterName, freeze, ...(replaced ? { replaced } : {}) },
+            null,
+            2,
+          ),
+        );
         return ExitCode.Ok;
       }
-      if (isFrozen(previous, now)) {
+      if (replaced) {
         io.out(
-          `Replaced the freeze by ${previous.by} until ${isoSeconds(freezeEnd(previous))} (${previous.reason}).`,
+          `Replaced the freeze by ${replaced.by} until ${isoSeconds(freezeEnd(replaced))} (${replaced.reason}).`,
         );
       }
       io.out(`Stage ${stage} (${region}): scheduled runs ${freezeText(freeze, now)}.`);

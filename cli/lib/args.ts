@@ -53,6 +53,11 @@ export function parseUntil(text: string, now: Date, flag = '--until'): Date {
     if (ms <= 0) throw new UsageError(`${label}: the duration must be positive`);
     return new Date(now.getTime() + ms);
   }
+  if (trimmed.startsWith('-') && parseDuration(trimmed.slice(1)) !== undefined) {
+    throw new UsageError(
+      `${label}: must be in the future; a duration counts forward from now (e.g. ${trimmed.slice(1).trim()})`,
+    );
+  }
   const wall = WALL_CLOCK.exec(trimmed);
   if (wall) {
     const [, hh = '0', mm = '0', zone = 'UTC'] = wall;

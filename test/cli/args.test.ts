@@ -42,6 +42,20 @@ describe('impossible dates', () => {
 });
 
 describe('parseUntil', () => {
+  it.each(['-5m', '-1h 30m', ' -2d'])(
+    'says %s must be in the future, not that it is no time at all',
+    (text) => {
+      // Act
+      const parse = () => parseUntil(text, at('2026-11-28T03:00:00Z'), '--ready-by');
+
+      // Assess
+      expect(parse).toThrow(UsageError);
+      expect(parse).toThrow(
+        `--ready-by "${text}": must be in the future; a duration counts forward from now`,
+      );
+    },
+  );
+
   it.each([
     ['4h', '2026-11-28T03:00:00.000Z', '2026-11-28T07:00:00.000Z'],
     ['90m', '2026-11-28T03:00:00.000Z', '2026-11-28T04:30:00.000Z'],

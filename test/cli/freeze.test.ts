@@ -283,6 +283,7 @@ describe('apprunner-scheduler freeze and unfreeze', () => {
       ['freeze', '--reason', 'x', '--until', '2020-01-01T00:00:00Z'],
       '--until "2020-01-01T00:00:00Z" is in the past',
     ],
+    [['freeze', '--reason', 'x', '--until', '-5m'], '--until "-5m": must be in the future'],
     [['freeze', '--reason', '   '], 'invalid freeze: --reason: must say why'],
     [
       ['freeze', '--reason', 'x', '--requested-by', 'Alice Smith'],
@@ -313,6 +314,29 @@ describe('apprunner-scheduler freeze and unfreeze', () => {
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/^Replaced the freeze by user:alice until \S+ \(first\)\./);
     expect(await storedFreeze('dev')).toMatchObject({ by: 'user:bob', reason: 'second' });
+  });
+
+  it('--json says what it replaced, and has no replaced when there was nothing to replace', async () => {
+    // Prepare
+    const first = await runCli(
+      ['freeze', '--reason', 'first', '--requested-by', 'user:alice', '--json'],
+      env,
+    );
+
+    // Act
+    const second = await runCli(
+      ['freeze', '--reason', 'second', '--requested-by', 'user:bob', '--until', '1d', '--json'],
+      env,
+    );
+
+    // Assess
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.out)).not.toHaveProperty('replaced');
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.out)).toMatchObject({
+      freeze: { by: 'user:bob', reason: 'second' },
+      replaced: { by: 'user:alice', reason: 'first' },
+    });
   });
 
   it('lifts a freeze, and says so when there was none', async () => {
