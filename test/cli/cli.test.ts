@@ -63,6 +63,29 @@ describe('the apprunner-scheduler command line', () => {
     expect(section).not.toContain('24 hours');
   });
 
+  it('has a column for every on-call command in the RUNBOOK exit code table', () => {
+    // Prepare
+    const runbook = readFileSync('docs/RUNBOOK.md', 'utf8');
+    const header = runbook
+      .slice(runbook.indexOf('## Exit codes'))
+      .split('\n')
+      .find((l) => l.startsWith('| code'));
+
+    // Assess
+    for (const command of [
+      'wake',
+      'pause',
+      'status',
+      'schedules',
+      'history',
+      'savings',
+      'freeze',
+      'unfreeze',
+    ]) {
+      expect(header).toContain(`\`${command}\``);
+    }
+  });
+
   it('lists every command in the main help with the exit codes and where the workflow is found', async () => {
     // Act
     const run = await runCli(['--help']);
