@@ -46,12 +46,13 @@ export async function buildProgram(): Promise<Command> {
 Exit codes: 0 success, 1 some service failed (or the run did not finish well), 2 usage or input error.
 
 AWS configuration is the SDK's standard one: credentials from the usual chain (AWS_PROFILE, SSO, env),
-the region from --region, AWS_REGION or the profile; AWS_ENDPOINT_URL_APPRUNNER / _SFN / _CLOUDFORMATION
-redirect a service (e.g. to the emulator). The workflow is found with --state-machine-arn, else
+the region from --region, AWS_REGION or the profile; AWS_ENDPOINT_URL_APPRUNNER / _SFN / _CLOUDFORMATION /
+_SSM / _SCHEDULER redirect a service (e.g. to the emulator). The workflow is found with --state-machine-arn, else
 $APPRUNNER_SCHEDULER_STATE_MACHINE_ARN, else the StateMachineArn output of the stack apprunner-scheduler-<stage>.
 
 Practising without AWS: with AWS_ENDPOINT_URL_APPRUNNER on this machine (the emulator), the CLI signs App Runner
-calls with placeholder credentials and defaults the region to us-east-1; likewise _SFN, _CLOUDFORMATION, _SSM.
+calls with placeholder credentials and defaults the region to us-east-1; _SFN, _CLOUDFORMATION, _SSM and
+_SCHEDULER on this machine get placeholder credentials too.
 
 On call? See docs/RUNBOOK.md. Run \`apprunner-scheduler <command> --help\` for examples.`,
     )

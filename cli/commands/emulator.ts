@@ -31,6 +31,15 @@ const consoleIo: EmulatorCommandIo = {
   err: (line) => process.stderr.write(`${line}\n`),
 };
 
+/** Why the emulator cannot listen, by error code: each is a bad --host or --port, not a crash. */
+const LISTEN_ERRORS: Record<string, string> = {
+  EADDRINUSE: 'the port is in use',
+  EACCES: 'not allowed to listen on that port',
+  EADDRNOTAVAIL: 'the address is not one of this machine',
+  ENOTFOUND: 'no such host',
+  EAI_AGAIN: 'the host name could not be resolved now',
+};
+
 /** How often the command checks that the process that started it is still there. */
 const PARENT_CHECK_MS = 500;
 
@@ -111,9 +120,10 @@ export async function runEmulatorCommand(
       io.err(error.message);
       return ExitCode.Usage;
     }
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-      io.err(`Cannot listen on ${options.host}:${options.port}: ${code}`);
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    const why = LISTEN_ERRORS[code];
+    if (why) {
+      io.err(`Cannot listen on ${options.host}:${options.port}: ${code} (${why})`);
       return ExitCode.Usage;
     }
     throw error;

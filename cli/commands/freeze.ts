@@ -16,7 +16,7 @@ import { defaultRequester, resolveRegion } from '../lib/aws';
 import { fromAwsError, reportError } from '../lib/errors';
 import { freezeStore, freezeText, ssmSite } from '../lib/freeze';
 import { io } from '../lib/io';
-import { checkStage } from '../lib/state-machine';
+import { checkStage, checkStageDeployed } from '../lib/state-machine';
 
 interface FreezeOptions {
   until?: string;
@@ -38,9 +38,9 @@ const DAY_MS = 86_400_000;
 const FREEZE_EXIT_CODES = `
 Exit codes:
   0  done (unfreeze: also when nothing was frozen)
-  1  SSM could not be reached or failed
-  2  usage error, nothing changed: bad flags, --until in the past or too far ahead, no credentials or
-     region, access denied`;
+  1  SSM (or CloudFormation, checking the stage) could not be reached or failed
+  2  usage error, nothing changed: bad flags, --until in the past or too far ahead, no such stage (the
+     stack apprunner-scheduler-<stage> does not exist in the region), no credentials or region, access denied`;
 
 /** Registers `apprunner-scheduler freeze` and `unfreeze`. */
 export function register(program: Command): void {
@@ -67,7 +67,7 @@ export function register(program: Command): void {
     )
     .option('--stage <stage>', 'deployed stage whose schedules to freeze', 'dev')
     .option('--region <region>', 'AWS region of the stack (default: AWS_REGION or your profile)')
-    .option('--json', 'print the stored freeze as JSON')
+    .option('--json', 'print the stored freeze as JSON (and, as replaced, the freeze it replaced)')
     .addHelpText(
       'after',
       `${FREEZE_EXIT_CODES}
@@ -75,7 +75,8 @@ export function register(program: Command): void {
 A freeze always ends by itself: without --until after ${DEFAULT_FREEZE_DAYS} days, so that a forgotten freeze does not
 silently stop the schedules for good. Freezing again replaces the freeze (and says what it replaced). The
 freeze is the SSM parameter /apprunner-scheduler/<stage>/freeze (stack output FreezeParameterName); the CLI
-needs ssm:GetParameter, ssm:PutParameter and ssm:DeleteParameter on it.
+needs ssm:GetParameter, ssm:PutParameter and ssm:DeleteParameter on it, and cloudformation:DescribeStacks
+to check that the stage is deployed.
 
 Examples:
   $ apprunner-scheduler freeze --reason "release 4.2: no restarts tonight" --until "08:00 Europe/Berlin"
@@ -128,6 +129,8 @@ async function runFreeze(opts: FreezeOptions): Promise<number> {
       at: isoSeconds(now),
     });
     const region = await resolveRegion(opts.region);
+    // A freeze of a stage that is not deployed (a typo: prdo) would be stored, and read by nothing.
+    await checkStageDeployed(stage, region);
     const { store, close } = freezeStore(stage, region);
     try {
       const previous = await currentFreeze(store, (message) =>
@@ -138,13 +141,20 @@ async function runFreeze(opts: FreezeOptions): Promise<number> {
       } catch (error) {
         throw fromAwsError(error, ssmSite('PutParameter'));
       }
+      const replaced = isFrozen(previous, now) ? previous : undefined;
       if (opts.json) {
-        io.out(JSON.stringify({ stage, region, parameter: store.parameterName, freeze }, null, 2));
+        io.out(
+          JSON.stringify(
+            { stage, region, parameter: store.parameterName, freeze, ...(replaced ? { replaced } : {}) },
+            null,
+            2,
+          ),
+        );
         return ExitCode.Ok;
       }
-      if (isFrozen(previous, now)) {
+      if (replaced) {
         io.out(
-          `Replaced the freeze by ${previous.by} until ${isoSeconds(freezeEnd(previous))} (${previous.reason}).`,
+          `Replaced the freeze by ${replaced.by} until ${isoSeconds(freezeEnd(replaced))} (${replaced.reason}).`,
         );
       }
       io.out(`Stage ${stage} (${region}): scheduled runs ${freezeText(freeze, now)}.`);
@@ -190,6 +200,8 @@ async function runUnfreeze(opts: UnfreezeOptions): Promise<number> {
       } catch (error) {
         throw fromAwsError(error, ssmSite('DeleteParameter'));
       }
+      // Nothing to lift: say so only for a stage that exists; for a typo (prdo) the real stage stays frozen.
+      if (!removed) await checkStageDeployed(stage, region);
       const active = isFrozen(previous, now) ? previous : undefined;
       if (opts.json) {
         io.out(

@@ -7,7 +7,7 @@ import { skippedRunText, table } from '../lib/format';
 import { type HistoryRun, readHistory, summaryText } from '../lib/history';
 import { io } from '../lib/io';
 import { checkStage, locateStateMachine, STATE_MACHINE_ENV } from '../lib/state-machine';
-import { formatUtc, parseIsoInstant, relative } from '../lib/time';
+import { formatUtc, notARealDate, parseIsoInstant, relative } from '../lib/time';
 
 interface HistoryOptions {
   since: number;
@@ -25,6 +25,8 @@ const MAX_SINCE_DAYS = 90;
 /** `--since`: a duration back from now (7d, 12h) or an ISO-8601 instant; milliseconds back from now. */
 export function parseSince(value: string): number {
   const duration = parseDuration(value);
+  const unreal = notARealDate(value);
+  if (unreal) throw new InvalidArgumentError(unreal);
   const instant = duration === undefined ? parseIsoInstant(value) : undefined;
   const back = duration ?? (instant ? Date.now() - instant.getTime() : undefined);
   if (back === undefined || back <= 0 || back > MAX_SINCE_DAYS * 86_400_000) {
@@ -105,6 +107,7 @@ async function runHistory(opts: HistoryOptions): Promise<number> {
     try {
       ({ runs, more } = await readHistory(client, {
         stateMachineArn: location.arn,
+        source: location.source,
         since,
         limit: opts.limit,
         ...(opts.service ? { service: opts.service } : {}),

@@ -1,17 +1,32 @@
 import { userInfo } from 'node:os';
 import { type Command, Option } from 'commander';
-import { type FaultSpec, type FleetSpec, loadFleetFile, parseFault } from '../../emulator/fleet';
+import {
+  type FaultSpec,
+  type FleetSpec,
+  FleetValidationError,
+  loadFleetFile,
+  parseFault,
+} from '../../emulator/fleet';
 import { type Emulator, SAMPLE_FLEET_PATH, startEmulator } from '../../emulator/index';
 import { ABSOLUTE_MAX_TARGETS, parseExecutionInput } from '../../lib/contract/execution-input';
 import { type Clock, systemClock, VirtualClock } from '../../lib/runtime/clock';
 import { InvalidInputError } from '../../lib/runtime/errors';
 import { ExitCode } from '../exit-codes';
 import { parseKeyValue, parseUntil, UsageError } from '../lib/args';
-import { reportError } from '../lib/errors';
+import { appRunner, checkCredentials, resolveRegion } from '../lib/aws';
+import { fromAwsError, inputIssuesText, reportError } from '../lib/errors';
 import { clockTime, renderReport } from '../lib/format';
 import { loadLocalRunner } from '../lib/local-runner';
 import { checkNoTargets } from '../lib/outcome';
-import { checkFaultServices, checkSetVariables, confirmRealRun, fleetServiceNames } from '../lib/run-checks';
+import { appRunnerSite } from '../lib/resolve';
+import {
+  checkFaultKeys,
+  checkFaultServices,
+  checkSetVariables,
+  confirmRealRun,
+  faultHelp,
+  fleetServiceNames,
+} from '../lib/run-checks';
 import type { LocalRunResult, ProgressEvent } from '../local/executor';
 
 interface RunOptions {
@@ -33,6 +48,7 @@ interface RunOptions {
   json?: boolean;
   quiet?: boolean;
   aws?: boolean;
+  region?: string;
   yes?: boolean;
 }
 
@@ -91,7 +107,7 @@ export function register(program: Command): void {
     )
     .option(
       '--fault <spec...>',
-      'inject an emulator fault: type[:service][,key=value…], e.g. operation-fails:worker, throttle,rate=0.5,forSeconds=60',
+      'inject an emulator fault: type[:service][,key=value…], e.g. operation-fails:worker, throttle,rate=0.5,forSeconds=60 (types and keys below)',
     )
     .option(
       '--set <VAR=value...>',
@@ -105,14 +121,15 @@ export function register(program: Command): void {
       'run against real AWS App Runner with your credentials (no emulator; real clock; alerts not sent); ' +
         'needs explicit targets and --yes (or a "yes" on a terminal)',
     )
+    .option('--region <region>', 'with --aws: AWS region (default: AWS_REGION or your profile)')
     .option('-y, --yes', 'with --aws: do not ask for confirmation')
     .addHelpText(
       'after',
       `
 Exit codes: 0 every service ended SUCCEEDED or SKIPPED, 1 some service FAILED or TIMED_OUT or the selection
-matched no service (NO_TARGETS, unless --allow-no-targets), 2 usage or input error (nothing started): bad
-flags, an unknown --set variable or invalid value, a --fault service not in the fleet, --aws without targets
-or confirmation.
+matched no service (NO_TARGETS, unless --allow-no-targets), or (--aws) App Runner could not be reached, 2
+usage or input error (nothing started): bad flags, an unknown --set variable or invalid value, a --fault
+service not in the fleet, --aws without targets, confirmation, credentials or region.
 
 Examples:
   $ apprunner-scheduler run                          # resume the sample fleet's staging services
@@ -122,8 +139,10 @@ Examples:
   $ apprunner-scheduler run --ready-by 10m --json     # each service ready by then, started just in time
   $ apprunner-scheduler run --tag env=nothing --allow-no-targets
   $ apprunner-scheduler run --set POLL_WINDOW_SECONDS=0 --set MAX_POLLS=50
-  $ apprunner-scheduler run --aws --tag env=staging --action pause --dry-run --yes
-  $ apprunner-scheduler run --json > report.json`,
+  $ apprunner-scheduler run --aws --tag env=staging --action pause --dry-run --yes --region eu-west-1
+  $ apprunner-scheduler run --json > report.json
+
+${faultHelp()}`,
     )
     .action(async (opts: RunOptions) => {
       process.exitCode = await runCommand(opts);
@@ -142,9 +161,17 @@ async function runCommand(opts: RunOptions): Promise<number> {
     checkSetVariables(env);
     const faults = (opts.fault ?? []).map(parseFaultFlag);
     let fleet: FleetSpec | undefined;
+    let region: string | undefined;
+    if (opts.region !== undefined && !opts.aws) {
+      throw new UsageError('--region only applies with --aws (the emulator run acts on its fleet)');
+    }
     if (opts.aws) {
       if (faults.length > 0) throw new UsageError('--fault only applies to the emulator, not with --aws');
-      await confirmRealRun(describeRun(input), {
+      // The region every call goes to, found as every other command finds it (not the emulator's), and
+      // credentials: both checked before the question and before anything starts.
+      region = await resolveRegion(opts.region);
+      await checkCredentials(region);
+      await confirmRealRun(`${describeRun(input)} in ${region}`, {
         yes: opts.yes,
         interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
       });
@@ -157,24 +184,32 @@ async function runCommand(opts: RunOptions): Promise<number> {
       );
     }
 
+    const say = (text: string) => {
+      if (!opts.json) writeOut(`${text}\n`);
+    };
+    if (region) {
+      // App Runner answers (and takes these credentials) before the run starts: an unreachable endpoint
+      // is a message in seconds, not a run failing a minute later after its retries.
+      say(`Checking App Runner in ${region}…`);
+      await checkAppRunnerAnswers(region);
+    }
+
     // 2. Run.
     if (fleet) {
       emulator = await startEmulator({ fleet, clock });
       for (const fault of faults) emulator.injectFault(fault);
     }
     const started = clock.now();
-    const say = (text: string) => {
-      if (!opts.json) writeOut(`${text}\n`);
-    };
     say(
-      `${opts.aws ? 'AWS' : `App Runner emulator at ${emulator?.endpoint}`} · ${input.action} · ${
+      `${opts.aws ? `AWS App Runner in ${region}` : `App Runner emulator at ${emulator?.endpoint}`} · ${input.action} · ${
         opts.aws || opts.realTime ? 'real clock' : 'simulated clock'
       }`,
     );
     const result: LocalRunResult = await runner.runLocalExecution(input, {
       ...(emulator ? { appRunnerEndpoint: emulator.endpoint } : {}),
       clock,
-      env,
+      // The functions find services by name (and tags) in their AWS_REGION.
+      env: region ? { ...env, AWS_REGION: region } : env,
       onProgress: (e) => {
         if (!opts.quiet) say(progressLine(e, started));
       },
@@ -185,10 +220,15 @@ async function runCommand(opts: RunOptions): Promise<number> {
       if (result.report) say(`\n${renderReport(result.report)}`);
       if (result.alerts.length > 0)
         say(`\nAlert that would be published (${result.alerts[0]?.subject}):\n${result.alerts[0]?.message}`);
+      const counts = [
+        `${result.transitions} state transitions`,
+        `${Object.values(result.invocations).reduce((a, b) => a + b.count, 0)} Lambda invocations`,
+        ...(emulator ? [`${emulator.calls.length} App Runner calls`] : []),
+      ];
       say(
         `\nExecution ${result.status}${result.error ? ` (${result.error.name})` : ''} in ${clockTime(result.durationMs / 1000)} of ${
           opts.aws || opts.realTime ? 'real' : 'simulated'
-        } time · ${result.transitions} state transitions · ${Object.values(result.invocations).reduce((a, b) => a + b.count, 0)} Lambda invocations · ${emulator ? `${emulator.calls.length} App Runner calls` : ''}`,
+        } time${region ? ` in ${region}` : ''} · ${counts.join(' · ')}`,
       );
     }
     const empty = checkNoTargets(result.report, {
@@ -212,6 +252,18 @@ async function runCommand(opts: RunOptions): Promise<number> {
     return reportError(error, (line) => process.stderr.write(`${line}\n`));
   } finally {
     await emulator?.stop();
+  }
+}
+
+/** One ListServices page in `region`: App Runner can be reached and accepts the credentials. */
+async function checkAppRunnerAnswers(region: string): Promise<void> {
+  const port = appRunner();
+  try {
+    await port.listServicesPage(region);
+  } catch (error) {
+    throw fromAwsError(error, appRunnerSite('ListServices'));
+  } finally {
+    port.destroy();
   }
 }
 
@@ -247,13 +299,7 @@ function buildInput(opts: RunOptions, now: number): Record<string, unknown> & { 
     parseExecutionInput(input, { now, maxTargets: ABSOLUTE_MAX_TARGETS });
   } catch (error) {
     if (!(error instanceof InvalidInputError)) throw error;
-    const text = error.issues
-      .map((i) => {
-        const flag = FIELD_FLAGS[i.field.split(/[.[]/)[0] ?? ''];
-        return `${i.field}${flag ? ` (${flag})` : ''}: ${i.problem}`;
-      })
-      .join('; ');
-    throw new UsageError(`invalid input: ${text}`);
+    throw new UsageError(`invalid input: ${inputIssuesText(error, FIELD_FLAGS)}`);
   }
   return input;
 }
@@ -298,10 +344,13 @@ export function parseFaultFlag(flag: string): FaultSpec {
     spec[key] =
       key === 'operations' ? value.split('+') : /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
   }
+  checkFaultKeys(flag, spec);
   try {
     return parseFault(spec);
   } catch (error) {
-    throw new UsageError(`--fault ${flag}: ${(error as Error).message}`);
+    // A bad value: the schema's issues, with the fault named.
+    const issues = error instanceof FleetValidationError ? error.issues.join('; ') : (error as Error).message;
+    throw new UsageError(`--fault ${flag}: the ${type} fault: ${issues}`);
   }
 }
 

@@ -19,7 +19,7 @@ import { table } from '../lib/format';
 import { io } from '../lib/io';
 import { mapLimit } from '../lib/map-limit';
 import { appRunnerSite, listServices, parseServiceRefs, resolveServices } from '../lib/resolve';
-import { formatUtc, parseIsoInstant } from '../lib/time';
+import { formatUtc, notARealDate, parseIsoInstant } from '../lib/time';
 
 interface SavingsOptions {
   since: number;
@@ -41,6 +41,8 @@ const HOUR = 3_600_000;
 /** `--since`: a duration back from now (30d, 12h) or a past ISO-8601 instant; milliseconds back from now. */
 export function parseSavingsSince(value: string, now = Date.now()): number {
   const duration = parseDuration(value);
+  const unreal = notARealDate(value);
+  if (unreal) throw new InvalidArgumentError(unreal);
   const instant = duration === undefined ? parseIsoInstant(value) : undefined;
   const back = duration ?? (instant ? now - instant.getTime() : undefined);
   if (back === undefined || back < HOUR || back > MAX_SINCE_DAYS * 24 * HOUR) {

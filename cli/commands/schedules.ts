@@ -1,5 +1,5 @@
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { type Command, InvalidArgumentError } from 'commander';
+import { isoDurationSeconds } from '../../lib/contract/execution-input';
 import {
   type DeployedSchedule,
   loadDeployedSchedules,
@@ -11,11 +11,11 @@ import { type UpcomingRun, upcomingRuns, upcomingRunsOf } from '../../lib/schedu
 import { localIso } from '../../lib/schedules/wall-clock';
 import { ExitCode } from '../exit-codes';
 import { UsageError } from '../lib/args';
-import { resolveRegion } from '../lib/aws';
+import { resolveRegion, schedulerClient } from '../lib/aws';
 import { type CallSite, CliError, fromAwsError, reportError } from '../lib/errors';
 import { table } from '../lib/format';
 import { io } from '../lib/io';
-import { formatLocal, formatUtc, parseIsoInstant } from '../lib/time';
+import { formatLocal, formatUtc, notARealDate, parseIsoInstant } from '../lib/time';
 
 interface SchedulesOptions {
   file: string;
@@ -116,6 +116,8 @@ Examples:
 
 async function runSchedules(opts: SchedulesOptions): Promise<number> {
   try {
+    const unreal = opts.from === undefined ? undefined : notARealDate(opts.from);
+    if (unreal) throw new UsageError(`--from "${opts.from}": ${unreal}`);
     const from = opts.from === undefined ? new Date() : parseIsoInstant(opts.from);
     if (!from)
       throw new UsageError(
@@ -189,11 +191,32 @@ function listDeployed(s: DeployedSchedule, from: Date, count: number): Listed {
   };
 }
 
-/** `skip berlin-office: DE-BE, 1 date` */
+const DAY_MS = 86_400_000;
+
+/** Days in a skip entry: 1 for a date, every day of an inclusive range (`2026-12-24..2027-01-01`: 9). */
+function daysIn(entry: string): number {
+  const [first = '', last = first] = entry.split('..');
+  return Math.max(1, Math.round((Date.parse(last) - Date.parse(first)) / DAY_MS) + 1);
+}
+
+/** `skip berlin-office: DE-BE, 9 days (2026-12-24..2027-01-01)`; the dates themselves when there are few. */
 function describeSkip(calendar: string | undefined, holidays: string[], dates: string[]): string {
   const parts = [...holidays];
-  if (dates.length > 0) parts.push(`${dates.length} ${dates.length === 1 ? 'date' : 'dates'}`);
+  if (dates.length > 0) {
+    const days = dates.reduce((sum, entry) => sum + daysIn(entry), 0);
+    const which = dates.length <= 2 ? ` (${dates.join(', ')})` : '';
+    parts.push(`${days} ${days === 1 ? 'day' : 'days'}${which}`);
+  }
   return `skip${calendar ? ` ${calendar}` : ''}: ${parts.join(', ')}`;
+}
+
+/** `PT20M` → `20 min`, `PT1H30M` → `1 h 30 min` (the file's lead, as a person reads it). */
+function leadText(lead: string): string {
+  const minutes = Math.round(isoDurationSeconds(lead) / 60);
+  if (minutes <= 0) return lead;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return [h > 0 ? `${h} h` : '', m > 0 ? `${m} min` : ''].filter(Boolean).join(' ');
 }
 
 function runText(run: UpcomingRun, timezone: string): string {
@@ -213,7 +236,7 @@ function rows(listed: Listed[]): string[][] {
       s.cron,
       describeTargets(s.targets),
       ...(s.readyBy
-        ? [`ready by ${s.readyBy.time}${s.readyBy.lead ? ` (fires ${s.readyBy.lead} before)` : ''}`]
+        ? [`ready by ${s.readyBy.time}${s.readyBy.lead ? ` (fires ${leadText(s.readyBy.lead)} before)` : ''}`]
         : []),
       ...(s.skip ? [s.skip] : []),
       ...(s.note ? [s.note] : []),
@@ -243,12 +266,7 @@ async function readDeployed(opts: SchedulesOptions): Promise<DeployedSchedule[]>
   }
   const region = await resolveRegion(opts.region);
   const group = scheduleGroupName(stage);
-  const client = new SchedulerClient({
-    region,
-    maxAttempts: 3,
-    // Fail in seconds rather than hang at 03:00 (as the CLI's other clients).
-    requestHandler: { requestTimeout: 10_000, connectionTimeout: 3_000, throwOnRequestTimeout: true },
-  });
+  const client = schedulerClient(region);
   try {
     return await loadDeployedSchedules(client, group);
   } catch (error) {

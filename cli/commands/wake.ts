@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { MAX_READY_BY_HOURS } from '../../lib/contract/execution-input';
 import {
   addExecutionOptions,
   EXIT_CODES_HELP,
@@ -25,7 +26,7 @@ export function register(program: Command): void {
     .option(
       '--ready-by <time>',
       'be ready (answering, not just RUNNING) by then; each service starts at its own time: same forms as ' +
-        '--until (10m, "07:00 Europe/Berlin", ISO-8601); at most 24 hours ahead',
+        `--until (10m, "07:00 Europe/Berlin", ISO-8601); at most ${MAX_READY_BY_HOURS} hours ahead`,
     )
     .addOption(
       new Option(
@@ -42,7 +43,7 @@ Examples:
   $ apprunner-scheduler wake api-staging
   $ apprunner-scheduler wake api-staging web-staging --until 4h --reason "INC-1234 debugging"
   $ apprunner-scheduler wake api-staging --until "08:00 Europe/Berlin"     # over the night
-  $ apprunner-scheduler wake api-staging --ready-by "07:00 Europe/Berlin"  # ready at 07:00, started just in time
+  $ apprunner-scheduler wake api-staging --ready-by "07:00 Europe/Berlin"  # from the evening before: ready at 07:00
   $ apprunner-scheduler wake internal-api --ready-check none               # private: stop at RUNNING
   $ apprunner-scheduler wake arn:aws:apprunner:eu-west-1:123456789012:service/api/0123456789abcdef0123456789abcdef
   $ apprunner-scheduler wake api-staging --no-wait                        # print the execution and return

@@ -1,4 +1,5 @@
 import { wallClockFormat } from '../../lib/schedules/wall-clock';
+import { notARealDate } from './time';
 /** A mistake in how the CLI was called: printed without a stack trace, exit code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -52,6 +53,11 @@ export function parseUntil(text: string, now: Date, flag = '--until'): Date {
     if (ms <= 0) throw new UsageError(`${label}: the duration must be positive`);
     return new Date(now.getTime() + ms);
   }
+  if (trimmed.startsWith('-') && parseDuration(trimmed.slice(1)) !== undefined) {
+    throw new UsageError(
+      `${label}: must be in the future; a duration counts forward from now (e.g. ${trimmed.slice(1).trim()})`,
+    );
+  }
   const wall = WALL_CLOCK.exec(trimmed);
   if (wall) {
     const [, hh = '0', mm = '0', zone = 'UTC'] = wall;
@@ -61,6 +67,8 @@ export function parseUntil(text: string, now: Date, flag = '--until'): Date {
   const dated = DATE_IN_ZONE.exec(trimmed);
   if (dated) return wallClockOn(dated, label);
   if (ISO_WITH_OFFSET.test(trimmed)) {
+    const unreal = notARealDate(trimmed);
+    if (unreal) throw new UsageError(`${label}: ${unreal}`);
     const t = Date.parse(trimmed.toUpperCase());
     if (!Number.isNaN(t)) return new Date(t);
   }

@@ -1,12 +1,13 @@
 import { userInfo } from 'node:os';
 import { AppRunnerClient } from '@aws-sdk/client-apprunner';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SdkAppRunner } from '../../lib/app-runner/sdk';
 import { UsageError } from './args';
 import { ENDPOINT_VARIABLES, isLocalEndpoint } from './env';
-import { isMissingRegion, missingRegionError } from './errors';
+import { fromAwsError, isMissingRegion, missingRegionError, REQUEST_TIMEOUT_MS } from './errors';
 
 /**
  * AWS clients for the CLI. Standard SDK configuration only: the credential chain, `AWS_REGION` or the
@@ -16,7 +17,11 @@ import { isMissingRegion, missingRegionError } from './errors';
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 /** Network bounds for the CLI's own calls: fail in seconds rather than hang at 03:00. */
-const requestHandler = { requestTimeout: 10_000, connectionTimeout: 3_000, throwOnRequestTimeout: true };
+const requestHandler = {
+  requestTimeout: REQUEST_TIMEOUT_MS,
+  connectionTimeout: 3_000,
+  throwOnRequestTimeout: true,
+};
 
 /**
  * Practising against the emulator (or moto) needs no AWS account: a client whose endpoint variable points
@@ -68,8 +73,28 @@ export function cloudFormationClient(region: string): CloudFormationClient {
   });
 }
 
-export function ssmClient(region: string): SSMClient {
-  return new SSMClient({ region, maxAttempts: 3, requestHandler, ...credentialsFor(ENDPOINT_VARIABLES.ssm) });
+/** How patient a client is: by default 3 attempts of {@link REQUEST_TIMEOUT_MS} each. */
+export interface Patience {
+  maxAttempts?: number;
+  requestTimeoutMs?: number;
+}
+
+export function ssmClient(region: string, patience: Patience = {}): SSMClient {
+  return new SSMClient({
+    region,
+    maxAttempts: patience.maxAttempts ?? 3,
+    requestHandler: { ...requestHandler, requestTimeout: patience.requestTimeoutMs ?? REQUEST_TIMEOUT_MS },
+    ...credentialsFor(ENDPOINT_VARIABLES.ssm),
+  });
+}
+
+export function schedulerClient(region: string): SchedulerClient {
+  return new SchedulerClient({
+    region,
+    maxAttempts: 3,
+    requestHandler,
+    ...credentialsFor(ENDPOINT_VARIABLES.scheduler),
+  });
 }
 
 /** The App Runner port (the same SDK adapter the Lambdas use); each call follows its ARN's or given region. */
@@ -77,7 +102,7 @@ export function appRunner(): SdkAppRunner {
   const local = credentialsFor(ENDPOINT_VARIABLES.appRunner);
   return new SdkAppRunner({
     maxAttempts: 3,
-    requestTimeoutMs: 10_000,
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
     // The adapter builds one client per region with the SDK's default credentials; against a local
     // endpoint, build it again with the placeholder ones (same region, retries and time-outs).
     ...(local.credentials
@@ -90,6 +115,23 @@ export function appRunner(): SdkAppRunner {
         }
       : {}),
   });
+}
+
+/**
+ * Fails at once when the SDK's credential chain finds no credentials (no AWS call is made). For commands
+ * whose first AWS call would otherwise come late, after things have started (`run --aws`).
+ * @throws CliError "No AWS credentials found." (exit 2)
+ */
+export async function checkCredentials(region: string): Promise<void> {
+  // The default chain, as the runner's own clients use it (placeholder credentials are only for the CLI's).
+  const client = new AppRunnerClient({ region });
+  try {
+    await client.config.credentials();
+  } catch (error) {
+    throw fromAwsError(error, { service: 'App Runner', operation: '(credentials)' });
+  } finally {
+    client.destroy();
+  }
 }
 
 /** `user:<OS user>`, reduced to the characters the execution input allows in requestedBy. */

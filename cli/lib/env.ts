@@ -15,6 +15,7 @@ export const ENDPOINT_VARIABLES = {
   sfn: 'AWS_ENDPOINT_URL_SFN',
   cloudFormation: 'AWS_ENDPOINT_URL_CLOUDFORMATION',
   ssm: 'AWS_ENDPOINT_URL_SSM',
+  scheduler: 'AWS_ENDPOINT_URL_SCHEDULER',
 } as const;
 
 /** True when the URL points at this machine (an emulator, moto): such endpoints need no real credentials. */

@@ -20,6 +20,9 @@ export class CliError extends Error {
   }
 }
 
+/** How long the CLI waits for an answer to one AWS call (its clients and the App Runner adapter). */
+export const REQUEST_TIMEOUT_MS = 10_000;
+
 /** Which AWS API a call went to, for messages ("Step Functions StartExecution failed: …"). */
 export interface CallSite {
   service: 'Step Functions' | 'App Runner' | 'CloudFormation' | 'SSM' | 'EventBridge Scheduler';
@@ -108,10 +111,13 @@ export function fromAwsError(error: unknown, site: CallSite): CliError {
       { cause: error },
     );
   }
-  if (isNetworkError(e)) {
+  if (isNetworkError(e) || isRequestTimeout(e)) {
     const via = site.endpointVariable ? ` If ${site.endpointVariable} is set, check it.` : '';
+    const detail = isRequestTimeout(e)
+      ? `no answer within ${timeoutSeconds(message)} s`
+      : `${e.code ?? name}: ${message}`;
     return new CliError(
-      `Cannot reach ${site.service} (${what}: ${e.code ?? name}: ${message}).`,
+      `Cannot reach ${site.service} (${what}: ${detail}).`,
       ExitCode.ServicesFailed,
       `Check your network or proxy and try again.${via}`,
       { cause: error },
@@ -122,11 +128,45 @@ export function fromAwsError(error: unknown, site: CallSite): CliError {
   });
 }
 
+/**
+ * A call the CLI gave up on because no answer came in time: the App Runner adapter aborts each call with
+ * `AbortSignal.timeout` (the SDK then throws AbortError "Request aborted", or the signal's TimeoutError).
+ * Nothing else in the CLI aborts a call, so an abort is a time-out.
+ */
+function isRequestTimeout(e: { name?: string }): boolean {
+  return e?.name === 'AbortError' || e?.name === 'TimeoutError';
+}
+
+/** The time-out a request ran into: the SDK's message names it ("the configured 3000 ms requestTimeout"). */
+function timeoutSeconds(message: string): number {
+  const ms = /(\d+) ?ms/.exec(message)?.[1];
+  return (ms ? Number(ms) : REQUEST_TIMEOUT_MS) / 1000;
+}
+
 function isNetworkError(e: { name?: string; code?: string; message?: string }): boolean {
   const text = `${e?.name ?? ''} ${e?.code ?? ''} ${e?.message ?? ''}`;
   return /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|socket hang up|TimeoutError|timed out/i.test(
     text,
   );
+}
+
+/**
+ * A rejected execution input in the words of the command line: each field is named with the flag that set
+ * it (`readyBy (--ready-by)`), where the field is the issue's and where the problem mentions it.
+ */
+export function inputIssuesText(error: InvalidInputError, fieldFlags: Record<string, string>): string {
+  const named = (field: string) => {
+    const flag = fieldFlags[field.split(/[.[]/)[0] ?? ''];
+    return `${field}${flag ? ` (${flag})` : ''}`;
+  };
+  return error.issues
+    .map((i) => {
+      const problem = i.problem.replace(/\b[a-zA-Z]+\b/g, (word) =>
+        Object.hasOwn(fieldFlags, word) ? named(word) : word,
+      );
+      return `${named(i.field)}: ${problem}`;
+    })
+    .join('; ');
 }
 
 /** Writes an error the way every command does; returns its exit code. */

@@ -6,7 +6,7 @@ import { InvalidInputError } from '../../lib/runtime/errors';
 import { ExitCode } from '../exit-codes';
 import { parseDuration, parseUntil, UsageError } from './args';
 import { appRunner, consoleUrl, defaultRequester, resolveRegion, sfnClient } from './aws';
-import { CliError, fromAwsError, reportError } from './errors';
+import { CliError, fromAwsError, inputIssuesText, reportError } from './errors';
 import { leaseByText } from './format';
 import { io } from './io';
 import { renderEnd } from './outcome';
@@ -79,7 +79,8 @@ export function addExecutionOptions(cmd: Command): Command {
 export const EXIT_CODES_HELP = `
 Exit codes:
   0  every service ended SUCCEEDED or SKIPPED (or --no-wait: the execution was started)
-  1  some service FAILED or TIMED_OUT, the execution failed, or the CLI stopped following it (--timeout)
+  1  some service FAILED or TIMED_OUT, the execution failed or ended without a report (not this workflow),
+     or the CLI stopped following it (--timeout)
   2  usage or input error, nothing started: bad flags, unknown service, no credentials or region, state
      machine not found, an active keep-awake lease (pause without --force), input rejected
 A report whose selection matched no service (warning NO_TARGETS) exits 1.`;
@@ -216,8 +217,9 @@ export async function runExecutionCommand(
             rendered.report ?? {
               executionArn: started.executionArn,
               status: end.status,
-              error: end.error,
+              error: end.error ?? rendered.problem,
               cause: end.cause,
+              ...(rendered.problem ? { output: end.output } : {}),
             },
             null,
             2,
@@ -291,13 +293,7 @@ function validateInput(input: Record<string, unknown>, now: Date): void {
     parseExecutionInput(input, { now: now.getTime(), maxTargets: ABSOLUTE_MAX_TARGETS });
   } catch (error) {
     if (error instanceof InvalidInputError) {
-      const text = error.issues
-        .map((i) => {
-          const flag = FIELD_FLAGS[i.field];
-          return `${i.field}${flag ? ` (${flag})` : ''}: ${i.problem}`;
-        })
-        .join('; ');
-      throw new UsageError(`invalid input: ${text}`);
+      throw new UsageError(`invalid input: ${inputIssuesText(error, FIELD_FLAGS)}`);
     }
     throw error;
   }

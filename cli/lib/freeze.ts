@@ -6,7 +6,7 @@ import {
   isFrozen,
 } from '../../lib/freeze/freeze';
 import { SsmFreezeStore } from '../../lib/freeze/ssm-store';
-import { ssmClient } from './aws';
+import { type Patience, ssmClient } from './aws';
 import { fromAwsError } from './errors';
 import { formatUtc, relative } from './time';
 
@@ -14,8 +14,12 @@ export const ssmSite = (operation: string) =>
   ({ service: 'SSM', operation, endpointVariable: 'AWS_ENDPOINT_URL_SSM' }) as const;
 
 /** The freeze store of a stage in a region, and a way to release its client. */
-export function freezeStore(stage: string, region: string): { store: SsmFreezeStore; close(): void } {
-  const client = ssmClient(region);
+export function freezeStore(
+  stage: string,
+  region: string,
+  patience?: Patience,
+): { store: SsmFreezeStore; close(): void } {
+  const client = ssmClient(region, patience);
   return { store: new SsmFreezeStore(client, freezeParameterName(stage)), close: () => client.destroy() };
 }
 
@@ -32,9 +36,20 @@ export interface FreezeState {
   skipped?: boolean;
 }
 
+/**
+ * How long `status` waits for the freeze: one attempt of a few seconds. The freeze is a note above the
+ * table; an SSM that does not answer must not hold the table back for three 10 s attempts.
+ */
+export const FREEZE_NOTE_PATIENCE: Required<Patience> = { maxAttempts: 1, requestTimeoutMs: 3_000 };
+
 /** Reads a stage's freeze without failing: a problem is reported in `error`, never thrown. */
-export async function readFreezeState(stage: string, region: string, now: number): Promise<FreezeState> {
-  const { store, close } = freezeStore(stage, region);
+export async function readFreezeState(
+  stage: string,
+  region: string,
+  now: number,
+  patience: Patience = FREEZE_NOTE_PATIENCE,
+): Promise<FreezeState> {
+  const { store, close } = freezeStore(stage, region, patience);
   try {
     const freeze = await store.get();
     if (!isFrozen(freeze, now)) return { parameter: store.parameterName };

@@ -16,6 +16,7 @@ import { fromAwsError } from './errors';
 import { mapLimit } from './map-limit';
 import { noTargetsWarnings, parseReport } from './outcome';
 import { causeText, shorten } from './progress';
+import { missingStateMachine } from './sfn';
 
 /**
  * "What happened last night": recent executions of the workflow, newest first, each read once
@@ -56,6 +57,8 @@ export interface HistoryRun {
 
 export interface HistoryQuery {
   stateMachineArn: string;
+  /** Where the ARN came from ("--state-machine-arn", "stack apprunner-scheduler-prod (eu-west-1)"), for messages. */
+  source: string;
   /** Runs started at or after this instant (ms). */
   since: number;
   /** At most this many runs (the newest). */
@@ -83,7 +86,10 @@ export async function readHistory(
         }),
       );
     } catch (error) {
-      throw fromAwsError(error, site('ListExecutions'));
+      throw (
+        missingStateMachine(error, { arn: query.stateMachineArn, source: query.source }) ??
+        fromAwsError(error, site('ListExecutions'))
+      );
     }
     const items = page.executions ?? [];
     let reachedOlder = false;

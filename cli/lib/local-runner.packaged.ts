@@ -9,6 +9,6 @@ export async function loadLocalRunner(): Promise<never> {
   throw new CliError(
     '`run` (the workflow run locally against the emulator) is a development feature of the source checkout; this installed CLI does not include it.',
     ExitCode.Usage,
-    'Clone the repository, then `npm ci && npm start` (or `npx apprunner-scheduler run …`) in it. The installed CLI has wake, pause, status, schedules, history, freeze, unfreeze and emulator.',
+    'Clone the repository, then `npm ci && npm start` (or `npx apprunner-scheduler run …`) in it. The installed CLI has wake, pause, status, schedules, history, savings, freeze, unfreeze and emulator.',
   );
 }

@@ -15,6 +15,8 @@ export interface Rendered {
   /** Errors (stderr). */
   err: string[];
   report?: ExecutionReport;
+  /** Why no service outcome is known although the execution ended (for `--json`, as its `error`). */
+  problem?: string;
 }
 
 /** Reads an execution report from an output or a ServicesFailed cause; undefined if it is not one. */
@@ -85,10 +87,18 @@ function renderEndOnly(end: ExecutionEnd, executionArn: string, retryCommand: st
   if (end.status === 'SUCCEEDED') {
     const report = parseReport(end.output);
     if (!report) {
+      // Some other workflow (a wrong --state-machine-arn or stack output): nothing says what became of the services.
+      const problem = 'the execution SUCCEEDED, but its output is not an App Runner Scheduler report';
       return {
-        exitCode: ExitCode.Ok,
-        out: [`Execution SUCCEEDED, but its output is not a report: ${(end.output ?? '').slice(0, 300)}`],
-        err: [],
+        exitCode: ExitCode.ServicesFailed,
+        out: [],
+        err: [
+          `error: ${problem}: no service outcome is known.`,
+          `  output: ${(end.output ?? '').slice(0, 300) || '(none)'}`,
+          `  execution: ${link}`,
+          'hint: is this state machine the App Runner Scheduler workflow? Check --state-machine-arn, $APPRUNNER_SCHEDULER_STATE_MACHINE_ARN or --stage; `apprunner-scheduler status` shows what the services are doing now.',
+        ],
+        problem,
       };
     }
     const bad = report.summary.failed + report.summary.timedOut;

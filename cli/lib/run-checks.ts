@@ -1,4 +1,6 @@
 import { createInterface } from 'node:readline/promises';
+import type * as z from 'zod';
+import { faultSchema } from '../../emulator/fleet';
 import { AppRunnerModel, type FaultSpec, type FleetSpec } from '../../emulator/index';
 import { type Clock, ManualClock } from '../../lib/runtime/clock';
 import { loadConfig } from '../../lib/runtime/config';
@@ -69,6 +71,72 @@ export function checkFaultServices(faults: FaultSpec[], fleetNames: string[], fl
     );
   }
   if (problems.length > 0) throw new UsageError(problems.join('\n       '));
+}
+
+/** One fault type of the emulator and the keys `--fault` may give it (`service` goes after the colon). */
+export interface FaultKeys {
+  type: string;
+  required: string[];
+  optional: string[];
+}
+
+/** Every fault type with its keys, read from the emulator's fault schema (so help and checks never drift). */
+export function faultKeys(): FaultKeys[] {
+  return faultSchema.options.map((option) => {
+    const shape = option.shape as Record<string, z.ZodType>;
+    const keys = Object.keys(shape).filter((k) => k !== 'type' && k !== 'service');
+    const optional = (key: string) => shape[key]?.safeParse(undefined).success === true;
+    return {
+      type: String([...(option.shape.type as z.ZodLiteral).values][0]),
+      required: keys.filter((k) => !optional(k)),
+      optional: keys.filter(optional),
+    };
+  });
+}
+
+/** The fault types and their keys, for `run --help`. */
+export function faultHelp(): string {
+  const lines = faultKeys().map(
+    ({ type, required, optional }) =>
+      `  ${type.padEnd(22)} ${[...required.map((k) => `${k}=…`), ...optional.map((k) => `[${k}]`)].join(' ')}`,
+  );
+  return [
+    'Faults (--fault type[:service][,key=value…]; keys in [ ] are optional; operations joined with +,',
+    'e.g. operations=ResumeService+ListOperations):',
+    ...lines,
+    'delayMs (slow, slow-ready) is real milliseconds, also on the simulated clock: each answer is held back',
+    "that long; forSeconds and startsInSeconds count on the run's clock.",
+  ].join('\n');
+}
+
+/**
+ * Checks a `--fault` against its type's keys before the schema does, so that the message names the fault
+ * and the key (the schema alone says "delayMs: expected number, received undefined").
+ * @throws UsageError for an unknown type, a missing required key or an unknown key
+ */
+export function checkFaultKeys(flag: string, spec: Record<string, unknown>): void {
+  const all = faultKeys();
+  const keys = all.find((f) => f.type === spec.type);
+  if (!keys) {
+    const types = all.map((f) => f.type);
+    const close = closestNames(String(spec.type ?? ''), types);
+    throw new UsageError(
+      `--fault ${flag}: no fault type "${spec.type}"${close.length ? ` (did you mean ${close.join(' or ')}?)` : ''}; types: ${types.join(', ')}`,
+    );
+  }
+  const missing = keys.required.filter((k) => spec[k] === undefined);
+  if (missing.length > 0) {
+    throw new UsageError(
+      `--fault ${flag}: the ${keys.type} fault needs ${missing.join(' and ')} (e.g. ${keys.type}${spec.service ? `:${spec.service}` : ''},${missing.map((k) => `${k}=…`).join(',')})`,
+    );
+  }
+  const known = [...keys.required, ...keys.optional, 'type', 'service'];
+  const unknown = Object.keys(spec).filter((k) => !known.includes(k));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `--fault ${flag}: the ${keys.type} fault has no key ${unknown.join(', ')} (keys: ${[...keys.required, ...keys.optional].join(', ')})`,
+    );
+  }
 }
 
 /** How `run --aws` gets its go-ahead: --yes, or a "yes" typed on a terminal. */

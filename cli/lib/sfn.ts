@@ -36,6 +36,24 @@ function randomHex(bytes: number): string {
   return randomBytes(bytes).toString('hex');
 }
 
+/**
+ * The message for a state machine that Step Functions says does not exist (or is being deleted), naming
+ * it and where its ARN came from (exit 2: a setup problem); undefined for any other error.
+ */
+export function missingStateMachine(
+  error: unknown,
+  location: Pick<StateMachineLocation, 'arn' | 'source'>,
+): CliError | undefined {
+  const name = (error as { name?: string } | undefined)?.name;
+  if (name !== 'StateMachineDoesNotExist' && name !== 'StateMachineDeleting') return undefined;
+  return new CliError(
+    `The state machine ${location.arn} (from ${location.source}) ${name === 'StateMachineDeleting' ? 'is being deleted' : 'does not exist'}.`,
+    ExitCode.Usage,
+    'Check --stage and --region (the stack apprunner-scheduler-<stage> is looked up in that region), or pass the right --state-machine-arn / APPRUNNER_SCHEDULER_STATE_MACHINE_ARN.',
+    { cause: error },
+  );
+}
+
 /** Starts an execution; errors name the state machine and where it was found. */
 export async function startExecution(
   client: SFNClient,
@@ -54,14 +72,8 @@ export async function startExecution(
     return { executionArn: out.executionArn ?? '', startDate: out.startDate };
   } catch (error) {
     const e = error as { name?: string; message?: string };
-    if (e.name === 'StateMachineDoesNotExist' || e.name === 'StateMachineDeleting') {
-      throw new CliError(
-        `The state machine ${location.arn} (from ${location.source}) ${e.name === 'StateMachineDeleting' ? 'is being deleted' : 'does not exist'}.`,
-        ExitCode.Usage,
-        'Check --stage and --region (the stack apprunner-scheduler-<stage> is looked up in that region), or pass the right --state-machine-arn / APPRUNNER_SCHEDULER_STATE_MACHINE_ARN.',
-        { cause: error },
-      );
-    }
+    const missing = missingStateMachine(error, location);
+    if (missing) throw missing;
     if (e.name === 'InvalidExecutionInput' || e.name === 'InvalidName' || e.name === 'InvalidArn') {
       throw new CliError(
         `Step Functions refused the request: ${e.name}: ${e.message}`,

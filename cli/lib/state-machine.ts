@@ -104,7 +104,7 @@ export async function locateStateMachine(options: LocateOptions): Promise<StateM
     if (error instanceof CliError) throw error;
     const name = (error as { name?: string }).name;
     const message = (error as { message?: string }).message ?? '';
-    if (name === 'ValidationError' && /does not exist/i.test(message)) {
+    if (isStackMissing(error)) {
       tried.push(`stack ${stack} in ${region}: does not exist`);
       throw notFound(tried);
     }
@@ -112,6 +112,38 @@ export async function locateStateMachine(options: LocateOptions): Promise<StateM
     tried.push(`stack ${stack} in ${region}: ${name}: ${message}`);
     const mapped = fromAwsError(error, cfSite);
     throw new CliError(notFoundText(tried), mapped.exitCode, mapped.hint ?? HINT, { cause: error });
+  } finally {
+    client.destroy();
+  }
+}
+
+/** DescribeStacks' answer for a stack name that does not exist (or was deleted). */
+function isStackMissing(error: unknown): boolean {
+  const e = error as { name?: string; message?: string };
+  return e?.name === 'ValidationError' && /does not exist/i.test(e.message ?? '');
+}
+
+/**
+ * Checks that a stage is deployed in a region: its stack `apprunner-scheduler-<stage>` exists. For commands
+ * that write something for a stage (the freeze), so that a typo in --stage fails instead of writing a
+ * value nothing reads.
+ * @throws CliError exit 2 naming the stage when the stack does not exist; else as every AWS error maps
+ */
+export async function checkStageDeployed(stage: string, region: string): Promise<void> {
+  const stack = stackName(stage);
+  const client = cloudFormationClient(region);
+  try {
+    await client.send(new DescribeStacksCommand({ StackName: stack }));
+  } catch (error) {
+    if (isStackMissing(error)) {
+      throw new CliError(
+        `No stage "${stage}" in ${region}: the stack ${stack} does not exist.`,
+        ExitCode.Usage,
+        'Check --stage and --region: the stage and region the stack was deployed with (npx osls deploy --stage <stage> --region <region>).',
+        { cause: error },
+      );
+    }
+    throw fromAwsError(error, cfSite);
   } finally {
     client.destroy();
   }

@@ -26,10 +26,37 @@ export function relative(at: number, now: number): string {
   return diff >= 0 ? `in ${text}` : `${text} ago`;
 }
 
-/** An ISO-8601 instant with a zone or offset; undefined when `text` is not one. */
+const ISO_INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):(\d{2}))$/i;
+
+/**
+ * Why an ISO-8601 instant cannot be: its date or time of day does not exist (2026-02-30, 25:00, an offset
+ * of +24:00). Date.parse would roll it over silently (2026-02-30 → March 2). Undefined when the text is a
+ * real instant, or not an ISO-8601 instant at all.
+ */
+export function notARealDate(text: string): string | undefined {
+  const m = ISO_INSTANT.exec(text.trim());
+  if (!m) return undefined;
+  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, offsetHours = 0, offsetMinutes = 0] =
+    m.slice(1).map((part) => Number(part ?? 0));
+  if (hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) {
+    return 'not a real date and time: hours are 00–23, minutes and seconds 00–59';
+  }
+  const t = new Date(0);
+  t.setUTCFullYear(year, month - 1, day); // not Date.UTC: it reads years 0–99 as 1900–1999
+  if (t.getUTCFullYear() !== year || t.getUTCMonth() !== month - 1 || t.getUTCDate() !== day) {
+    const days =
+      month >= 1 && month <= 12
+        ? ` (${text.trim().slice(0, 7)} has ${new Date(Date.UTC(year, month, 0)).getUTCDate()} days)`
+        : '';
+    return `not a real date: ${text.trim().slice(0, 10)} does not exist${days}`;
+  }
+  return undefined;
+}
+
+/** An ISO-8601 instant with a zone or offset; undefined when `text` is not one (or not a real one). */
 export function parseIsoInstant(text: string): Date | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(text.trim()))
-    return undefined;
+  if (!ISO_INSTANT.test(text.trim()) || notARealDate(text)) return undefined;
   const t = Date.parse(text.trim().toUpperCase());
   return Number.isNaN(t) ? undefined : new Date(t);
 }

@@ -211,6 +211,19 @@ export const ExecutionInputSchema = z
         message: 'is only allowed with action "pause"',
       });
     }
+    if (
+      input.keepAwakeUntil !== undefined &&
+      input.readyBy !== undefined &&
+      Date.parse(input.keepAwakeUntil) <= Date.parse(input.readyBy)
+    ) {
+      // The lease would end before the services are due ready: a scheduled pause could put them to sleep.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['keepAwakeUntil'],
+        message:
+          'must be later than readyBy: the keep-awake lease would end before the services are due ready',
+      });
+    }
     if (input.keepAwakeFor !== undefined && input.keepAwakeUntil !== undefined) {
       ctx.addIssue({
         code: 'custom',

@@ -2,13 +2,60 @@ import { describe, expect, it } from 'vitest';
 import { parseDuration, parseUntil, UsageError } from '../../cli/lib/args';
 import { closestNames, editDistance, parseServiceRefs } from '../../cli/lib/resolve';
 import { executionName } from '../../cli/lib/sfn';
+import { notARealDate, parseIsoInstant } from '../../cli/lib/time';
 
 // Pure parsing: --until across time zones and daylight saving, durations, names, suggestions.
 
 const at = (iso: string) => new Date(iso);
 const until = (text: string, now: string) => parseUntil(text, at(now)).toISOString();
 
+describe('impossible dates', () => {
+  it.each([
+    ['2026-02-30T00:00:00Z', 'not a real date: 2026-02-30 does not exist (2026-02 has 28 days)'],
+    ['2026-02-29T08:00:00+01:00', 'not a real date: 2026-02-29 does not exist (2026-02 has 28 days)'],
+    ['2026-04-31T08:00:00Z', 'not a real date: 2026-04-31 does not exist (2026-04 has 30 days)'],
+    ['2026-13-01T08:00:00Z', 'not a real date: 2026-13-01 does not exist'],
+    ['2026-00-10T08:00:00Z', 'not a real date: 2026-00-10 does not exist'],
+    ['2026-11-28T24:00:00Z', 'not a real date and time: hours are 00–23, minutes and seconds 00–59'],
+    ['2026-11-28T08:60Z', 'not a real date and time: hours are 00–23, minutes and seconds 00–59'],
+    ['2026-11-28T08:00:00+24:00', 'not a real date and time: hours are 00–23, minutes and seconds 00–59'],
+  ])('refuses %s instead of rolling it over', (text, problem) => {
+    // Act
+    const parse = () => parseUntil(text, at('2026-11-28T03:00:00Z'));
+
+    // Assess
+    expect(notARealDate(text)).toBe(problem);
+    expect(parseIsoInstant(text)).toBeUndefined();
+    expect(parse).toThrow(UsageError);
+    expect(parse).toThrow(`--until "${text}": ${problem}`);
+  });
+
+  it.each([
+    '2028-02-29T00:00:00Z',
+    '2026-12-31T23:59:59.999Z',
+    '2026-11-28T08:00:00-12:00',
+    'tomorrow',
+    '4h',
+  ])('has nothing against %s', (text) => {
+    expect(notARealDate(text)).toBeUndefined();
+  });
+});
+
 describe('parseUntil', () => {
+  it.each(['-5m', '-1h 30m', ' -2d'])(
+    'says %s must be in the future, not that it is no time at all',
+    (text) => {
+      // Act
+      const parse = () => parseUntil(text, at('2026-11-28T03:00:00Z'), '--ready-by');
+
+      // Assess
+      expect(parse).toThrow(UsageError);
+      expect(parse).toThrow(
+        `--ready-by "${text}": must be in the future; a duration counts forward from now`,
+      );
+    },
+  );
+
   it.each([
     ['4h', '2026-11-28T03:00:00.000Z', '2026-11-28T07:00:00.000Z'],
     ['90m', '2026-11-28T03:00:00.000Z', '2026-11-28T04:30:00.000Z'],

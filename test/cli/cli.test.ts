@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runEmulatorCommand } from '../../cli/commands/emulator';
 import { type Emulator, SAMPLE_FLEET_PATH, startEmulator } from '../../emulator/index';
+import { MAX_READY_BY_HOURS } from '../../lib/contract/execution-input';
 import { runCli } from './helpers';
 
 // The command line itself: help, usage errors, and the setup errors an on-call engineer meets first.
@@ -47,6 +50,42 @@ describe('the apprunner-scheduler command line', () => {
     },
   );
 
+  it('states the --ready-by limit that the input contract enforces, in the help and the RUNBOOK', async () => {
+    // Act
+    const run = await runCli(['wake', '--help']);
+    const runbook = readFileSync('docs/RUNBOOK.md', 'utf8');
+    const section = runbook.slice(runbook.indexOf('## Ready by a time'), runbook.indexOf('## Keep it awake'));
+
+    // Assess
+    expect(run.out.replace(/\s+/g, ' ')).toContain(`at most ${MAX_READY_BY_HOURS} hours ahead`);
+    expect(run.out).not.toContain('24 hours');
+    expect(section).toContain(`At most ${MAX_READY_BY_HOURS} hours ahead`);
+    expect(section).not.toContain('24 hours');
+  });
+
+  it('has a column for every on-call command in the RUNBOOK exit code table', () => {
+    // Prepare
+    const runbook = readFileSync('docs/RUNBOOK.md', 'utf8');
+    const header = runbook
+      .slice(runbook.indexOf('## Exit codes'))
+      .split('\n')
+      .find((l) => l.startsWith('| code'));
+
+    // Assess
+    for (const command of [
+      'wake',
+      'pause',
+      'status',
+      'schedules',
+      'history',
+      'savings',
+      'freeze',
+      'unfreeze',
+    ]) {
+      expect(header).toContain(`\`${command}\``);
+    }
+  });
+
   it('lists every command in the main help with the exit codes and where the workflow is found', async () => {
     // Act
     const run = await runCli(['--help']);
@@ -68,6 +107,9 @@ describe('the apprunner-scheduler command line', () => {
     }
     expect(run.out).toContain('Exit codes: 0 success, 1 some service failed');
     expect(run.out).toContain('$APPRUNNER_SCHEDULER_STATE_MACHINE_ARN');
+    expect(run.out.replace(/\s+/g, ' ')).toContain(
+      'AWS_ENDPOINT_URL_APPRUNNER / _SFN / _CLOUDFORMATION / _SSM / _SCHEDULER redirect a service',
+    );
   });
 
   it.each([
@@ -109,6 +151,56 @@ describe('the apprunner-scheduler command line', () => {
     // Assess
     expect(run.code).toBe(2);
     expect(run.err).toContain(message);
+    expect(emulator.calls).toEqual([]);
+  });
+
+  it('exits 2 before any AWS call for a --until that ends before --ready-by, naming both flags', async () => {
+    // Prepare
+    emulator.clearCalls();
+
+    // Act
+    const run = await runCli(
+      ['wake', 'api-staging', '--until', '10m', '--ready-by', '2h', '--state-machine-arn', STATE_MACHINE],
+      { AWS_ENDPOINT_URL_APPRUNNER: emulator.endpoint },
+    );
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.err).toContain(
+      'error: invalid input: keepAwakeUntil (--until): must be later than readyBy (--ready-by): the keep-awake lease would end before the services are due ready',
+    );
+    expect(emulator.calls).toEqual([]);
+  });
+
+  it.each([
+    [['schedules', '--from', '2026-02-30T00:00:00Z'], '--from "2026-02-30T00:00:00Z": not a real date'],
+    [
+      ['history', '--since', '2026-02-30T00:00:00Z'],
+      "argument '2026-02-30T00:00:00Z' is invalid. not a real date",
+    ],
+    [
+      ['savings', '--since', '2026-11-31T00:00:00Z'],
+      "argument '2026-11-31T00:00:00Z' is invalid. not a real date",
+    ],
+    [
+      ['wake', 'api-staging', '--until', '2026-12-32T08:00:00Z'],
+      '--until "2026-12-32T08:00:00Z": not a real date',
+    ],
+    [
+      ['freeze', '--reason', 'x', '--until', '2026-12-01T25:00Z'],
+      '--until "2026-12-01T25:00Z": not a real date',
+    ],
+  ])('exits 2 for an impossible date instead of rolling it over: %j', async (args, message) => {
+    // Prepare
+    emulator.clearCalls();
+
+    // Act
+    const run = await runCli(args, { AWS_ENDPOINT_URL_APPRUNNER: emulator.endpoint });
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.err).toContain(message);
+    expect(run.out).toBe('');
     expect(emulator.calls).toEqual([]);
   });
 
@@ -210,6 +302,33 @@ describe('the apprunner-scheduler command line', () => {
     expect(run.code).toBe(1);
     expect(run.err).toContain('error: Cannot reach Step Functions');
     expect(run.err).toContain('If AWS_ENDPOINT_URL_SFN is set, check it.');
+  });
+});
+
+describe('apprunner-scheduler emulator', () => {
+  it.each([
+    [
+      'a host name that does not resolve',
+      ['--host', 'no.such.host.invalid', '--port', '0'],
+      /ENOTFOUND|EAI_AGAIN/,
+    ],
+    ['an address that is not one of this machine', ['--host', '192.0.2.1', '--port', '0'], /EADDRNOTAVAIL/],
+  ])('exits 2 saying it cannot listen, without a stack trace, for %s', async (_what, flags, code) => {
+    // Prepare
+    const lines: string[] = [];
+    const [, host = '', , port = '0'] = flags;
+
+    // Act
+    const exit = await runEmulatorCommand(
+      { host, port: Number(port), quiet: true },
+      { out: (line) => lines.push(line), err: (line) => lines.push(line) },
+    );
+
+    // Assess
+    expect(exit).toBe(2);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`Cannot listen on ${host}:0: `);
+    expect(lines[0]).toMatch(code);
   });
 });
 

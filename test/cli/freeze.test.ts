@@ -1,3 +1,4 @@
+import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Emulator, SAMPLE_FLEET_PATH, startEmulator } from '../../emulator/index';
@@ -13,7 +14,7 @@ import {
 } from '../../lib/freeze/freeze';
 import { InMemoryFreezeStore } from '../../lib/freeze/memory-store';
 import { SsmFreezeStore } from '../../lib/freeze/ssm-store';
-import { closedPort, type Moto, runCli, startMoto } from './helpers';
+import { closedPort, type Moto, runCli, silentEndpoint, startMoto } from './helpers';
 
 // The freeze: its store (one contract suite for SSM on moto and for memory) and the freeze, unfreeze and
 // status commands against moto's SSM and the App Runner emulator.
@@ -32,10 +33,35 @@ beforeAll(async () => {
   });
   env = {
     AWS_ENDPOINT_URL_SSM: moto.endpoint,
+    AWS_ENDPOINT_URL_CLOUDFORMATION: moto.endpoint,
     AWS_ENDPOINT_URL_APPRUNNER: emulator.endpoint,
     AWS_REGION: 'us-east-1',
   };
 });
+
+/** Forgets every parameter and stack, then deploys the stacks of the stages dev and prod (as far as a freeze cares). */
+async function resetWithStages(): Promise<void> {
+  await moto.reset();
+  const cfn = new CloudFormationClient({
+    endpoint: moto.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  try {
+    for (const stage of ['dev', 'prod']) {
+      await cfn.send(
+        new CreateStackCommand({
+          StackName: `apprunner-scheduler-${stage}`,
+          TemplateBody: JSON.stringify({
+            Resources: { Alerts: { Type: 'AWS::SNS::Topic', Properties: { TopicName: `alerts-${stage}` } } },
+          }),
+        }),
+      );
+    }
+  } finally {
+    cfn.destroy();
+  }
+}
 
 afterAll(async () => {
   ssm?.destroy();
@@ -199,7 +225,7 @@ async function storedFreeze(stage: string): Promise<Record<string, unknown> | un
 
 describe('apprunner-scheduler freeze and unfreeze', () => {
   beforeEach(async () => {
-    await moto.reset();
+    await resetWithStages();
   });
 
   it('stores who, why, until and when in the stage parameter and says how to lift it', async () => {
@@ -257,6 +283,7 @@ describe('apprunner-scheduler freeze and unfreeze', () => {
       ['freeze', '--reason', 'x', '--until', '2020-01-01T00:00:00Z'],
       '--until "2020-01-01T00:00:00Z" is in the past',
     ],
+    [['freeze', '--reason', 'x', '--until', '-5m'], '--until "-5m": must be in the future'],
     [['freeze', '--reason', '   '], 'invalid freeze: --reason: must say why'],
     [
       ['freeze', '--reason', 'x', '--requested-by', 'Alice Smith'],
@@ -289,6 +316,29 @@ describe('apprunner-scheduler freeze and unfreeze', () => {
     expect(await storedFreeze('dev')).toMatchObject({ by: 'user:bob', reason: 'second' });
   });
 
+  it('--json says what it replaced, and has no replaced when there was nothing to replace', async () => {
+    // Prepare
+    const first = await runCli(
+      ['freeze', '--reason', 'first', '--requested-by', 'user:alice', '--json'],
+      env,
+    );
+
+    // Act
+    const second = await runCli(
+      ['freeze', '--reason', 'second', '--requested-by', 'user:bob', '--until', '1d', '--json'],
+      env,
+    );
+
+    // Assess
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.out)).not.toHaveProperty('replaced');
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.out)).toMatchObject({
+      freeze: { by: 'user:bob', reason: 'second' },
+      replaced: { by: 'user:alice', reason: 'first' },
+    });
+  });
+
   it('lifts a freeze, and says so when there was none', async () => {
     // Prepare
     await runCli(['freeze', '--reason', 'release', '--requested-by', 'user:alice', '--stage', 'prod'], env);
@@ -305,6 +355,56 @@ describe('apprunner-scheduler freeze and unfreeze', () => {
     expect(await storedFreeze('prod')).toBeUndefined();
     expect(again.code).toBe(0);
     expect(again.out).toContain('Stage prod (us-east-1) was not frozen; nothing to do.');
+  });
+
+  it('exits 2 naming the stage and writes nothing when the stage is not deployed', async () => {
+    // Act
+    const run = await runCli(['freeze', '--reason', 'release', '--stage', 'prdo'], env);
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.err).toContain(
+      'error: No stage "prdo" in us-east-1: the stack apprunner-scheduler-prdo does not exist.',
+    );
+    expect(run.err).toContain('hint: Check --stage and --region');
+    expect(run.out).toBe('');
+    expect(await storedFreeze('prdo')).toBeUndefined();
+  });
+
+  it('exits 1 and writes nothing when CloudFormation cannot be reached to check the stage', async () => {
+    // Act
+    const run = await runCli(['freeze', '--reason', 'x', '--stage', 'prod'], {
+      ...env,
+      AWS_ENDPOINT_URL_CLOUDFORMATION: `http://127.0.0.1:${await closedPort()}`,
+    });
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.err).toContain('error: Cannot reach CloudFormation');
+    expect(await storedFreeze('prod')).toBeUndefined();
+  });
+
+  it('exits 2 for unfreeze of a stage that is not deployed, but still lifts a freeze left behind by one', async () => {
+    // Prepare
+    await ssm.send(
+      new PutParameterCommand({
+        Name: freezeParameterName('gone'),
+        Value: JSON.stringify({ ...sample, until: new Date(Date.now() + 3_600_000).toISOString() }),
+        Type: 'String',
+      }),
+    );
+
+    // Act
+    const typo = await runCli(['unfreeze', '--stage', 'prdo'], env);
+    const leftover = await runCli(['unfreeze', '--stage', 'gone'], env);
+
+    // Assess
+    expect(typo.code).toBe(2);
+    expect(typo.err).toContain('error: No stage "prdo" in us-east-1');
+    expect(typo.out).toBe('');
+    expect(leftover.code).toBe(0);
+    expect(leftover.out).toContain('Stage gone (us-east-1): lifted the freeze by user:alice');
+    expect(await storedFreeze('gone')).toBeUndefined();
   });
 
   it('exits 1 naming the endpoint variable when SSM cannot be reached, and writes nothing', async () => {
@@ -324,7 +424,7 @@ describe('apprunner-scheduler freeze and unfreeze', () => {
 
 describe('apprunner-scheduler status and a freeze', () => {
   beforeEach(async () => {
-    await moto.reset();
+    await resetWithStages();
   });
 
   it('shows the freeze above the table and marks the next scheduled actions before its end as skipped', async () => {
@@ -365,5 +465,24 @@ describe('apprunner-scheduler status and a freeze', () => {
     expect(clear.out).toContain('Scheduled runs of stage dev: not frozen.');
     expect(unknown.code).toBe(0);
     expect(unknown.err).toContain('note: cannot tell whether stage dev is frozen: Cannot reach SSM');
+  });
+
+  it('does not hold the table back for long when SSM does not answer: one short attempt, then the note', async () => {
+    // Prepare
+    const silent = await silentEndpoint();
+    const started = Date.now();
+
+    // Act
+    const run = await runCli(['status'], { ...env, AWS_ENDPOINT_URL_SSM: silent.endpoint }).finally(() =>
+      silent.close(),
+    );
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('App Runner service(s) in us-east-1');
+    expect(run.err).toContain(
+      'note: cannot tell whether stage dev is frozen: Cannot reach SSM (SSM GetParameter: no answer within 3 s).',
+    );
+    expect(Date.now() - started).toBeLessThan(8_000);
   });
 });

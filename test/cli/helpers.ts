@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { vi } from 'vitest';
 import { main } from '../../cli/main';
@@ -67,6 +67,29 @@ export async function freePort(): Promise<number> {
 /** A port nothing listens on (connections are refused at once): an unreachable AWS endpoint. */
 export async function closedPort(): Promise<number> {
   return freePort();
+}
+
+/** An endpoint that accepts connections and never answers: an AWS endpoint behind a black hole. */
+export async function silentEndpoint(): Promise<{ endpoint: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 export interface Moto {

@@ -158,6 +158,23 @@ describe('apprunner-scheduler history against Step Functions (moto)', () => {
       error: { name: 'AppRunnerScheduler.InvalidInput', cause: 'targets.tags.env: must not be empty' },
     });
   });
+
+  it('exits 2 naming the state machine and where it came from when it does not exist, as wake does', async () => {
+    // Prepare
+    await moto.reset();
+    const missing = 'arn:aws:states:us-east-1:123456789012:stateMachine:apprunner-scheduler-nope';
+
+    // Act
+    const run = await runCli(['history', '--state-machine-arn', missing], env);
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.err).toContain(
+      `error: The state machine ${missing} (from --state-machine-arn) does not exist.`,
+    );
+    expect(run.err).toContain('hint: Check --stage and --region');
+    expect(run.out).toBe('');
+  });
 });
 
 describe('apprunner-scheduler history paging (aws-sdk-client-mock)', () => {

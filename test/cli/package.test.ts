@@ -94,17 +94,26 @@ describe('the installed package', () => {
     expect(child.stdout.trim()).toBe(version);
   });
 
-  it.each(['schedules', 'wake', 'pause', 'status', 'history', 'freeze', 'unfreeze', 'emulator'])(
-    'answers %s --help',
-    (command) => {
-      // Act
-      const child = installed([command, '--help']);
+  const installedCommands = [
+    'wake',
+    'pause',
+    'status',
+    'schedules',
+    'history',
+    'savings',
+    'freeze',
+    'unfreeze',
+    'emulator',
+  ];
 
-      // Assess
-      expect(child.status).toBe(0);
-      expect(child.stdout).toContain(`Usage: apprunner-scheduler ${command}`);
-    },
-  );
+  it.each(installedCommands)('answers %s --help', (command) => {
+    // Act
+    const child = installed([command, '--help']);
+
+    // Assess
+    expect(child.status).toBe(0);
+    expect(child.stdout).toContain(`Usage: apprunner-scheduler ${command}`);
+  });
 
   it('says that run is a feature of the source checkout, with exit 2', () => {
     // Act
@@ -116,6 +125,9 @@ describe('the installed package', () => {
       '`run` (the workflow run locally against the emulator) is a development feature of the source checkout',
     );
     expect(child.stderr).toContain('npm ci && npm start');
+    expect(child.stderr).toContain(
+      `The installed CLI has ${installedCommands.slice(0, -1).join(', ')} and ${installedCommands.at(-1)}.`,
+    );
   });
 
   it('serves the emulator, and status reads it with no AWS region or credentials configured', async () => {

@@ -14,6 +14,20 @@ import { type Moto, runCli, startMoto } from './helpers';
 // `schedules` on local files (skip days, ready-by) and `schedules --deployed` against moto's EventBridge
 // Scheduler, holding schedules whose Input is what packaging produces.
 
+/** No credentials anywhere in the SDK's chain, and no instance metadata to wait for. */
+const NO_CREDENTIALS = {
+  AWS_ACCESS_KEY_ID: undefined,
+  AWS_SECRET_ACCESS_KEY: undefined,
+  AWS_SESSION_TOKEN: undefined,
+  AWS_PROFILE: undefined,
+  AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
+  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
+  AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+  AWS_CONFIG_FILE: '/nonexistent/config',
+  AWS_EC2_METADATA_DISABLED: 'true',
+};
+
 let dir: string;
 let moto: Moto;
 let scheduler: SchedulerClient;
@@ -75,6 +89,35 @@ describe('apprunner-scheduler schedules (file)', () => {
     expect(lines[6]).toMatch(/Sat 2026-12-26 07:00 \+01:00\s+2026-12-26 06:00Z\s+skipped: Boxing Day/);
     expect(lines.filter((l) => l.includes('skipped'))).toHaveLength(2);
     expect(lines[4]).toMatch(/Thu 2026-12-24 07:00 \+01:00\s+2026-12-24 06:00Z\s*(skip: DE)?$/);
+  });
+
+  it('prints the lead of a ready-by schedule in minutes and hours, and counts the days of skip ranges', async () => {
+    // Prepare
+    const path = file(
+      'lead.yml',
+      `
+readyByLead: PT1H30M
+calendars:
+  office: { dates: ["2026-12-24..2027-01-01", "2027-04-30"] }
+schedules:
+  - name: early-start
+    action: resume
+    readyBy: "07:00"
+    days: MON-FRI
+    timezone: Europe/Berlin
+    skip: office
+    targets: { tags: { env: staging } }
+`,
+    );
+
+    // Act
+    const run = await runCli(['schedules', '--file', path, '--from', '2026-12-20T00:00:00Z', '--count', '4']);
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('ready by 07:00 (fires 1 h 30 min before)');
+    expect(run.out).not.toContain('PT1H30M');
+    expect(run.out).toContain('skip office: 10 days (2026-12-24..2027-01-01, 2027-04-30)');
   });
 
   it('prints the skip verdict and the ready-by instant of each run as JSON', async () => {
@@ -254,7 +297,7 @@ describe('apprunner-scheduler schedules --deployed', () => {
       action: 'resume',
       targets: { tags: { env: 'staging' } },
       readyBy: { time: '07:00' },
-      skip: 'skip: holidays up to 2031-12-31, 1 date',
+      skip: 'skip: holidays up to 2031-12-31, 4 days (2026-12-28..2026-12-31)',
       next: [
         { local: '2026-12-24T06:40:00+01:00', readyBy: '2026-12-24T06:00:00.000Z' },
         {
@@ -292,10 +335,25 @@ describe('apprunner-scheduler schedules --deployed', () => {
     expect(run.err).toContain('If AWS_ENDPOINT_URL_SCHEDULER is set, check it.');
   });
 
+  it('reads a local endpoint with no credentials configured, as the other commands do', async () => {
+    // Act
+    const run = await runCli(['schedules', '--deployed', '--stage', 'test', '--count', '1'], {
+      ...env,
+      ...NO_CREDENTIALS,
+    });
+
+    // Assess
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('(schedule group apprunner-scheduler-test):');
+  });
+
   it('exits 2 and says how to sign in when there are no credentials', async () => {
     // Act
+    // (EventBridge Scheduler at its real endpoint: a local endpoint would need no credentials.)
     const run = await runCli(['schedules', '--deployed', '--stage', 'test'], {
       ...env,
+      AWS_ENDPOINT_URL_SCHEDULER: undefined,
       AWS_ACCESS_KEY_ID: undefined,
       AWS_SECRET_ACCESS_KEY: undefined,
       AWS_SESSION_TOKEN: undefined,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, SAMPLE_FLEET_PATH, startEmulator } from '../../emulator/index';
 import { loadSchedules, nextFireTimes } from '../../lib/schedules/schedules';
-import { runCli } from './helpers';
+import { runCli, silentEndpoint } from './helpers';
 
 // `status` against the App Runner emulator (sample fleet: short and empty ListServices pages) and
 // `schedules` on schedules files, both with real time zones.
@@ -142,6 +142,25 @@ describe('apprunner-scheduler status', () => {
     );
     expect(run.out).toMatch(/search\s+RUNNING\s+pause \(weekday-evening\)/);
     expect(run.out).not.toContain('api-staging');
+  });
+
+  it('exits 1 saying App Runner did not answer in time, with the endpoint hint, when requests time out', async () => {
+    // Prepare
+    const silent = await silentEndpoint();
+
+    // Act
+    const run = await runCli(['status', '--schedules', 'schedules.yml'], {
+      ...env,
+      AWS_ENDPOINT_URL_APPRUNNER: silent.endpoint,
+    }).finally(() => silent.close());
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.err).toContain(
+      'error: Cannot reach App Runner (App Runner ListServices: no answer within 10 s).',
+    );
+    expect(run.err).toContain('If AWS_ENDPOINT_URL_APPRUNNER is set, check it.');
+    expect(run.err).not.toContain('AbortError');
   });
 
   it('exits 2 listing every problem of an invalid schedules file', async () => {

@@ -58,6 +58,42 @@ async function inputOf(executionArn: string): Promise<Record<string, unknown>> {
 }
 
 describe('apprunner-scheduler wake', () => {
+  it.each([
+    ['text', []],
+    ['--json', ['--json']],
+  ])(
+    'exits 1 saying no service outcome is known when the execution succeeds without a report (%s)',
+    async (_how, flags) => {
+      // Prepare: some other workflow, which ends well with an output that is not a report
+      const arn = await createStateMachine(moto, {
+        StartAt: 'Say hello',
+        States: { 'Say hello': { Type: 'Pass', Result: { hello: 'world' }, End: true } },
+      });
+
+      // Act
+      const run = await runCli(['wake', 'api-staging', '--poll-seconds', '0.05', ...flags], {
+        ...env,
+        APPRUNNER_SCHEDULER_STATE_MACHINE_ARN: arn,
+      });
+
+      // Assess
+      expect(run.code).toBe(1);
+      expect(run.err).toContain(
+        'error: the execution SUCCEEDED, but its output is not an App Runner Scheduler report: no service outcome is known.',
+      );
+      expect(run.err).toMatch(/\n {2}output: \{"hello": ?"world"\}\n/);
+      expect(run.err).toContain('hint: is this state machine the App Runner Scheduler workflow?');
+      if (flags.length > 0) {
+        const printed = JSON.parse(run.out) as { status: string; error: string; output: string };
+        expect(printed).toMatchObject({
+          status: 'SUCCEEDED',
+          error: 'the execution SUCCEEDED, but its output is not an App Runner Scheduler report',
+        });
+        expect(JSON.parse(printed.output)).toEqual({ hello: 'world' });
+      }
+    },
+  );
+
   it('starts the workflow with the contract input, prints per-service progress and the report, and exits 0', async () => {
     // Prepare
     const arn = await createStateMachine(moto, standInWorkflow(succeeded()));

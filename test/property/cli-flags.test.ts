@@ -112,14 +112,31 @@ describe('run checks every flag before anything starts', () => {
       flags: ['--fault', 'operation-fails:workr'],
       says: '--fault operation-fails:workr: no service workr in the fleet (sample), did you mean worker?',
     },
+    {
+      flags: ['--fault', 'slow-ready'],
+      says: '--fault slow-ready: the slow-ready fault needs delayMs (e.g. slow-ready,delayMs=…)',
+    },
+    {
+      flags: ['--fault', 'slow:worker,delayMs=soon'],
+      says: '--fault slow:worker,delayMs=soon: the slow fault: delayMs: Invalid input: expected number',
+    },
+    {
+      flags: ['--fault', 'throttle,rat=1'],
+      says: '--fault throttle,rat=1: the throttle fault has no key rat (keys: operations, rate,',
+    },
+    { flags: ['--fault', 'thrott'], says: '--fault thrott: no fault type "thrott" (did you mean throttle?)' },
     { flags: ['--aws'], says: '--aws needs explicit targets: --service, --arn or --tag' },
     {
       flags: ['--aws', '--tag', 'env=staging'],
-      says: '--aws acts on a real AWS account (resume the services tagged env=staging); add --yes to confirm',
+      says: '--aws acts on a real AWS account (resume the services tagged env=staging in us-east-1); add --yes to confirm',
     },
     { flags: ['--action', 'pause', '--ready-by', '10m'], says: '--ready-by only applies to --action resume' },
     { flags: ['--ready-by', 'teatime'], says: '--ready-by "teatime": expected an ISO-8601 time' },
     { flags: ['--ready-by', '2d'], says: 'readyBy (--ready-by): is more than 12 hours ahead' },
+    {
+      flags: ['--until', '10m', '--ready-by', '2h'],
+      says: 'keepAwakeUntil (--until): must be later than readyBy (--ready-by)',
+    },
     { flags: ['--ready-check', 'ping'], says: "argument 'ping' is invalid. Allowed choices are http, none" },
   ])(
     'exits 2 for run $flags, naming the problem, with no stack trace and no emulator',

@@ -80,6 +80,54 @@ describe('execution input, property-based', () => {
     );
   });
 
+  it('refuses a keep-awake lease that ends before readyBy (or at it), naming both fields, and accepts one that ends after', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 12 * 60 }),
+        // Leases around the ready-by range as often as long ones.
+        fc.oneof(fc.integer({ min: 1, max: 12 * 60 }), fc.integer({ min: 1, max: 31 * 24 * 60 - 1 })),
+        (readyInMinutes, leaseMinutes) => {
+          // Prepare
+          const readyBy = new Date(NOW + readyInMinutes * 60_000).toISOString();
+          const keepAwakeUntil = new Date(NOW + leaseMinutes * 60_000).toISOString();
+
+          // Act
+          const v = verdict({
+            action: 'resume',
+            targets: { serviceNames: ['api-staging'] },
+            readyBy,
+            keepAwakeUntil,
+          });
+
+          // Assess
+          if (leaseMinutes > readyInMinutes) {
+            expect(v).toHaveProperty('accepted');
+            return;
+          }
+          expect(v).toHaveProperty('rejected');
+          const error = (v as { rejected: InvalidInputError }).rejected;
+          expectActionable(error);
+          expect(error.issues).toEqual([
+            {
+              field: 'keepAwakeUntil',
+              problem:
+                'must be later than readyBy: the keep-awake lease would end before the services are due ready',
+            },
+          ]);
+        },
+      ),
+      {
+        numRuns: 300,
+        examples: [
+          [120, 10],
+          [60, 60],
+          [60, 61],
+          [12 * 60, 12 * 60 + 1],
+        ],
+      },
+    );
+  });
+
   it('accepts every valid input unchanged, with the defaults filled in', () => {
     fc.assert(
       fc.property(validInput, (raw) => {
