@@ -6,7 +6,8 @@ import { createHandler as createOperations } from '../../functions/operations/ha
 import { createHandler as createPlan } from '../../functions/plan/handler';
 import { createHandler as createReport } from '../../functions/report/handler';
 import type { AlertMessage, AlertPublisher } from '../../lib/alerts';
-import { immediateRetries, SdkAppRunner } from '../../lib/app-runner/sdk';
+import { SdkAppRunner } from '../../lib/app-runner/sdk';
+import { immediateRetries, type SdkClientOptions } from '../../lib/app-runner/sdk-clients';
 import { SdkTagIndex } from '../../lib/app-runner/tag-index-sdk';
 import type { ExecutionReport, ServiceResult } from '../../lib/contract/execution-result';
 import type { FreezeStore } from '../../lib/freeze/freeze';
@@ -147,14 +148,15 @@ export async function runLocalExecution(
   const config = loadConfigWith(env);
   const recorder = new RecordingAlerts();
   const alerts = options.alerts ?? recorder;
-  const appRunner = new SdkAppRunner({
+  // One set of client options for App Runner and the tag index (the emulator answers both on one endpoint).
+  // On a simulated clock the SDK's own retries would back off in real time (minutes of silence in a demo):
+  // they retry at once, and the functions' retries (lib/app-runner/guarded.ts) back off on the clock.
+  const sdk: SdkClientOptions = {
     maxAttempts: config.APPRUNNER_SDK_MAX_ATTEMPTS,
-    // On a simulated clock the SDK's own retries would back off in real time (minutes of silence in a demo):
-    // they retry at once, and the functions' retries (lib/app-runner/guarded.ts) back off on the clock.
+    requestTimeoutMs: config.APPRUNNER_REQUEST_TIMEOUT_MS,
     ...(clock instanceof VirtualClock
       ? { retryStrategy: immediateRetries(config.APPRUNNER_SDK_MAX_ATTEMPTS) }
       : {}),
-    requestTimeoutMs: config.APPRUNNER_REQUEST_TIMEOUT_MS,
     // The emulator accepts any signature; real AWS uses the SDK's own chain.
     ...(options.appRunnerEndpoint
       ? {
@@ -162,18 +164,9 @@ export async function runLocalExecution(
           credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
         }
       : {}),
-  });
-  // The emulator answers the Resource Groups Tagging API on the same endpoint.
-  const tagIndex = new SdkTagIndex({
-    maxAttempts: config.APPRUNNER_SDK_MAX_ATTEMPTS,
-    requestTimeoutMs: config.APPRUNNER_REQUEST_TIMEOUT_MS,
-    ...(options.appRunnerEndpoint
-      ? {
-          endpoint: options.appRunnerEndpoint,
-          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        }
-      : {}),
-  });
+  };
+  const appRunner = new SdkAppRunner(sdk);
+  const tagIndex = new SdkTagIndex(sdk);
   const runtime: Runtime = {
     config,
     clock,

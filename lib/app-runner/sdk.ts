@@ -238,4 +238,3 @@ function classify(operation: string, error: unknown): AppRunnerCallError {
 }
 
 /** Re-exported for cli/local/executor.ts, which imports it from here. */
-export { immediateRetries } from './sdk-clients';

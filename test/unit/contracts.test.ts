@@ -128,6 +128,26 @@ describe('parseExecutionInput', () => {
       field: 'keepAwakeUntil',
     },
     {
+      what: 'a keep-awake lease that ends before readyBy',
+      raw: {
+        action: 'resume',
+        targets: { tags: { env: 'dev' } },
+        readyBy: '2026-11-28T08:00:00Z',
+        keepAwakeUntil: '2026-11-28T06:10:00Z',
+      },
+      field: 'keepAwakeUntil',
+    },
+    {
+      what: 'a keep-awake lease that ends exactly at readyBy',
+      raw: {
+        action: 'resume',
+        targets: { tags: { env: 'dev' } },
+        readyBy: '2026-11-28T08:00:00Z',
+        keepAwakeUntil: '2026-11-28T08:00:00Z',
+      },
+      field: 'keepAwakeUntil',
+    },
+    {
       what: 'keepAwakeUntil with a pause',
       raw: { action: 'pause', targets: { tags: { env: 'dev' } }, keepAwakeUntil: '2026-11-28T08:00:00Z' },
       field: 'keepAwakeUntil',
