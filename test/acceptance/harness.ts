@@ -209,7 +209,9 @@ export function actionsByFunction(shipped: Shipped): Record<string, string[]> {
       ? (byKey.get(call.accessKeyId) ?? `unknown key ${call.accessKeyId}`)
       : 'unsigned';
     const action = `${call.api === 'tagging' ? 'tag' : 'apprunner'}:${call.op}`;
-    (out[fn] ??= new Set()).add(action);
+    const actions = out[fn] ?? new Set<string>();
+    actions.add(action);
+    out[fn] = actions;
   }
   return Object.fromEntries(Object.entries(out).map(([fn, actions]) => [fn, [...actions].sort()]));
 }

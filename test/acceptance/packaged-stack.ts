@@ -210,8 +210,7 @@ function resolver(template: CfnTemplate, stackName: string): Resolve {
 function roleActions(template: CfnTemplate, role: unknown, fn: string): string[] {
   const roleId = (role as { 'Fn::GetAtt'?: [string, string] })?.['Fn::GetAtt']?.[0];
   const resource = roleId ? template.Resources[roleId] : undefined;
-  if (!resource || resource.Type !== 'AWS::IAM::Role')
-    throw new Error(`${fn}.Role is not a role of this template`);
+  if (resource?.Type !== 'AWS::IAM::Role') throw new Error(`${fn}.Role is not a role of this template`);
   const policies = (resource.Properties?.Policies ?? []) as Array<{
     PolicyDocument?: { Statement?: Array<{ Effect?: string; Action?: string | string[] }> };
   }>;
