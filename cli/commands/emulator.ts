@@ -184,7 +184,20 @@ export function register(program: Command): void {
       '--keep-running',
       'keep running when the process that started it exits (by default it stops then, so `npx … &` then `kill $!` stops it)',
     )
-    .addHelpText('after', `\nDefault fleet: ${SAMPLE_FLEET_PATH}`)
+    .addHelpText(
+      'after',
+      `
+Default fleet: ${SAMPLE_FLEET_PATH}
+Point the SDK, the AWS CLI and this CLI at it with the variables it prints (AWS_ENDPOINT_URL_APPRUNNER, …).
+Stop it with Ctrl-C (or SIGTERM).
+
+Exit codes: 0 stopped cleanly, 2 bad flag, bad fleet file, or it cannot listen (port in use, no such host).
+
+Examples:
+  $ apprunner-scheduler emulator
+  $ apprunner-scheduler emulator --port 4620 --fleet my-fleet.yaml --quiet
+  $ apprunner-scheduler emulator --port 0 &     # a free port; the address is printed`,
+    )
     .action(async (opts: EmulatorCommandOptions) => {
       // Once the terminal or pipe is gone, a last log line must not turn a clean stop into a crash.
       for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
