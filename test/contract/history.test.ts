@@ -257,6 +257,7 @@ describe('generated history: count', () => {
     const m = model({ generate: { count: 3, namePrefix: 'gen', status: 'RUNNING', history: { count: 4 } } });
 
     // Assess
+    expect(m.snapshots()).toHaveLength(3);
     for (const s of m.snapshots()) {
       expect(s.operations).toHaveLength(4);
       expect(s.operations[0]?.type).toBe('RESUME_SERVICE');

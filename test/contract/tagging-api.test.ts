@@ -353,6 +353,7 @@ describe('faults and budget', () => {
     // Assess
     expect(lookups.every((l) => l.ResourceTagMappingList?.length === 3)).toBe(true);
     expect(appRunnerCall.ServiceSummaryList?.length).toBeGreaterThan(0);
+    expect(h.emulator.taggingCalls).toHaveLength(5);
     expect(h.emulator.taggingCalls.every((c) => c.api === 'tagging' && c.httpStatus === 200)).toBe(true);
     expect(h.emulator.calls.map((c) => c.op)).toEqual(['ListServices']);
   });
