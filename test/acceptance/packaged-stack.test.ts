@@ -9,6 +9,22 @@ function packaged(change: (t: CfnTemplate) => void = () => undefined): PackageRe
   const template: CfnTemplate = {
     Resources: {
       AlertTopic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: 'alerts' } },
+      FunctionRole: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          Policies: [
+            {
+              PolicyDocument: {
+                Statement: [
+                  { Effect: 'Allow', Action: ['apprunner:ListServices', 'apprunner:DescribeService'] },
+                  { Effect: 'Allow', Action: 'sns:Publish' },
+                  { Effect: 'Deny', Action: 'apprunner:DeleteService' },
+                ],
+              },
+            },
+          ],
+        },
+      },
       Machine: {
         Type: 'AWS::StepFunctions::StateMachine',
         Properties: {
@@ -30,6 +46,7 @@ function packaged(change: (t: CfnTemplate) => void = () => undefined): PackageRe
               Handler: 'functions/x/handler.handler',
               Runtime: 'nodejs22.x',
               Code: { S3Key: `serverless/x/${id}.zip` },
+              Role: { 'Fn::GetAtt': ['FunctionRole', 'Arn'] },
               Environment: { Variables: { ALERT_TOPIC_ARN: { Ref: 'AlertTopic' } } },
             },
           },
@@ -53,6 +70,23 @@ describe('reading the packaged stack', () => {
       ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:alerts',
     });
     expect(stack.functions.ReportLambdaFunction.zipPath).toBe('/pkg/ReportLambdaFunction.zip');
+    expect(stack.functions.PlanLambdaFunction.allowedActions).toEqual([
+      'apprunner:ListServices',
+      'apprunner:DescribeService',
+      'sns:Publish',
+    ]);
+  });
+
+  it('refuses a function whose role is not a role of the template, rather than allow it everything', () => {
+    // Prepare
+    const pkg = packaged((t) => {
+      t.Resources.StartOperationsLambdaFunction!.Properties.Role = 'arn:aws:iam::123456789012:role/elsewhere';
+    });
+
+    // Act + Assess
+    expect(() => readPackagedStack(pkg, 'stack')).toThrow(
+      'StartOperationsLambdaFunction.Role is not a role of this template',
+    );
   });
 
   it('refuses a definition whose Task names a function the stack does not have', () => {
