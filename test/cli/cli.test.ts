@@ -5,25 +5,11 @@ import { runEmulatorCommand } from '../../cli/commands/emulator';
 import { buildProgram } from '../../cli/main';
 import { type Emulator, SAMPLE_FLEET_PATH, startEmulator } from '../../emulator/index';
 import { MAX_READY_BY_HOURS } from '../../lib/contract/execution-input';
-import { runCli } from './helpers';
+import { NO_CREDENTIALS, runCli } from './helpers';
 
 // The command line itself: help, usage errors, and the setup errors an on-call engineer meets first.
 
 const STATE_MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:apprunner-scheduler-dev';
-
-/** No credentials anywhere in the SDK's chain, and no instance metadata to wait for. */
-const NO_CREDENTIALS = {
-  AWS_ACCESS_KEY_ID: undefined,
-  AWS_SECRET_ACCESS_KEY: undefined,
-  AWS_SESSION_TOKEN: undefined,
-  AWS_PROFILE: undefined,
-  AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
-  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
-  AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
-  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-  AWS_CONFIG_FILE: '/nonexistent/config',
-  AWS_EC2_METADATA_DISABLED: 'true',
-};
 
 let emulator: Emulator;
 

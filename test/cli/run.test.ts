@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { faultKeys } from '../../cli/lib/run-checks';
 import { type Emulator, startEmulator } from '../../emulator/index';
-import { closedPort, runCli } from './helpers';
+import { closedPort, NO_CREDENTIALS, runCli } from './helpers';
 
 // `run --aws`: the real workflow run in-process against "real" App Runner — here the emulator, reached the
 // way real AWS is (the SDK's own endpoint resolution through AWS_ENDPOINT_URL_APPRUNNER and its credential
@@ -21,20 +21,6 @@ services:
     status: PAUSED
     tags: { env: staging }
 `;
-
-/** No credentials anywhere in the SDK's chain, and no instance metadata to wait for. */
-const NO_CREDENTIALS = {
-  AWS_ACCESS_KEY_ID: undefined,
-  AWS_SECRET_ACCESS_KEY: undefined,
-  AWS_SESSION_TOKEN: undefined,
-  AWS_PROFILE: undefined,
-  AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
-  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
-  AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
-  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-  AWS_CONFIG_FILE: '/nonexistent/config',
-  AWS_EC2_METADATA_DISABLED: 'true',
-};
 
 let emulator: Emulator;
 let env: Record<string, string | undefined>;

@@ -9,24 +9,10 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packagedInput } from '../../lib/schedules/schedule-input';
 import { validateSchedules } from '../../lib/schedules/schedules';
-import { type Moto, runCli, startMoto } from './helpers';
+import { type Moto, NO_CREDENTIALS, runCli, startMoto } from './helpers';
 
 // `schedules` on local files (skip days, ready-by) and `schedules --deployed` against moto's EventBridge
 // Scheduler, holding schedules whose Input is what packaging produces.
-
-/** No credentials anywhere in the SDK's chain, and no instance metadata to wait for. */
-const NO_CREDENTIALS = {
-  AWS_ACCESS_KEY_ID: undefined,
-  AWS_SECRET_ACCESS_KEY: undefined,
-  AWS_SESSION_TOKEN: undefined,
-  AWS_PROFILE: undefined,
-  AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
-  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
-  AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
-  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-  AWS_CONFIG_FILE: '/nonexistent/config',
-  AWS_EC2_METADATA_DISABLED: 'true',
-};
 
 let dir: string;
 let moto: Moto;
@@ -354,16 +340,7 @@ describe('apprunner-scheduler schedules --deployed', () => {
     const run = await runCli(['schedules', '--deployed', '--stage', 'test'], {
       ...env,
       AWS_ENDPOINT_URL_SCHEDULER: undefined,
-      AWS_ACCESS_KEY_ID: undefined,
-      AWS_SECRET_ACCESS_KEY: undefined,
-      AWS_SESSION_TOKEN: undefined,
-      AWS_PROFILE: undefined,
-      AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
-      AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
-      AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
-      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-      AWS_CONFIG_FILE: '/nonexistent/config',
-      AWS_EC2_METADATA_DISABLED: 'true',
+      ...NO_CREDENTIALS,
     });
 
     // Assess

@@ -1,53 +1,14 @@
-import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './helpers';
+import { awsCli, type CliResult, type Harness, startHarness } from './helpers';
 
 // The emulator's Resource Groups Tagging API through the AWS CLI v1 (botocore), which reads error names only
 // from the body's `__type` and, unlike for App Runner, pages GetResources by itself until the token is "".
 
-interface CliResult {
-  code: number;
-  json: Record<string, unknown>;
-  stderr: string;
-}
-
 let h: Harness;
 
+// One attempt: an injected throttle is seen, not retried away.
 function aws(args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      'aws',
-      [
-        'resourcegroupstaggingapi',
-        ...args,
-        '--endpoint-url',
-        h.emulator.endpoint,
-        '--region',
-        'us-east-1',
-        '--output',
-        'json',
-      ],
-      {
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          AWS_ACCESS_KEY_ID: 'test',
-          AWS_SECRET_ACCESS_KEY: 'test',
-          AWS_DEFAULT_REGION: 'us-east-1',
-          AWS_CONFIG_FILE: '/dev/null',
-          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-          AWS_PAGER: '',
-          // One attempt: an injected throttle is seen, not retried away.
-          AWS_MAX_ATTEMPTS: '1',
-        },
-        timeout: 30_000,
-      },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, json: stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {}, stderr });
-      },
-    );
-  });
+  return awsCli('resourcegroupstaggingapi', args, h.emulator.endpoint, { AWS_MAX_ATTEMPTS: '1' });
 }
 
 beforeAll(async () => {

@@ -1,53 +1,14 @@
-import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness, T0 } from './helpers';
+import { awsCli, type CliResult, type Harness, startHarness, T0 } from './helpers';
 
 // Conformance through the AWS CLI v1 (botocore), which reads the error name only from the body's `__type`
 // and cannot page App Runner lists by itself. Each call costs ~0.5–1 s, so the suite stays small
 // (~20 calls) and independent calls run in parallel.
 
-interface CliResult {
-  code: number;
-  json: Record<string, unknown>;
-  stderr: string;
-}
-
 let h: Harness;
 
 function aws(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      'aws',
-      [
-        'apprunner',
-        ...args,
-        '--endpoint-url',
-        h.emulator.endpoint,
-        '--region',
-        'us-east-1',
-        '--output',
-        'json',
-      ],
-      {
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          AWS_ACCESS_KEY_ID: 'test',
-          AWS_SECRET_ACCESS_KEY: 'test',
-          AWS_DEFAULT_REGION: 'us-east-1',
-          AWS_CONFIG_FILE: '/dev/null',
-          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-          AWS_PAGER: '',
-          ...env,
-        },
-        timeout: 30_000,
-      },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, json: stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {}, stderr });
-      },
-    );
-  });
+  return awsCli('apprunner', args, h.emulator.endpoint, env);
 }
 
 beforeAll(async () => {

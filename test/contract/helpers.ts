@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { AppRunnerClient, type AppRunnerClientConfig } from '@aws-sdk/client-apprunner';
 import { type Emulator, type FleetSpec, startEmulator } from '../../emulator/index';
@@ -110,5 +111,47 @@ export function requestAs(
     }
     req.on('error', reject);
     req.end();
+  });
+}
+
+export interface CliResult {
+  code: number;
+  json: Record<string, unknown>;
+  stderr: string;
+}
+
+/**
+ * Runs the AWS CLI v1 (`aws <service> <args…>`) against `endpoint` in us-east-1 with test credentials and
+ * JSON output; `env` adds to (or overrides) its environment.
+ */
+export function awsCli(
+  service: string,
+  args: string[],
+  endpoint: string,
+  env: Record<string, string> = {},
+): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      'aws',
+      [service, ...args, '--endpoint-url', endpoint, '--region', 'us-east-1', '--output', 'json'],
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          AWS_ACCESS_KEY_ID: 'test',
+          AWS_SECRET_ACCESS_KEY: 'test',
+          AWS_DEFAULT_REGION: 'us-east-1',
+          AWS_CONFIG_FILE: '/dev/null',
+          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+          AWS_PAGER: '',
+          ...env,
+        },
+        timeout: 30_000,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, json: stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {}, stderr });
+      },
+    );
   });
 }
