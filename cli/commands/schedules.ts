@@ -1,18 +1,14 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { isoDurationSeconds } from '../../lib/contract/execution-input';
-import {
-  type DeployedSchedule,
-  loadDeployedSchedules,
-  SchedulerCallError,
-  scheduleGroupName,
-} from '../../lib/schedules/deployed';
+import { type DeployedSchedule, scheduleGroupName } from '../../lib/schedules/deployed';
 import { loadSchedules, type Schedule, SchedulesFileError } from '../../lib/schedules/schedules';
 import { type UpcomingRun, upcomingRuns, upcomingRunsOf } from '../../lib/schedules/upcoming';
 import { localIso } from '../../lib/schedules/wall-clock';
 import { ExitCode } from '../exit-codes';
 import { UsageError } from '../lib/args';
-import { resolveRegion, schedulerClient } from '../lib/aws';
-import { type CallSite, CliError, fromAwsError, reportError } from '../lib/errors';
+import { resolveRegion } from '../lib/aws';
+import { readDeployedSchedules } from '../lib/deployed-schedules';
+import { reportError } from '../lib/errors';
 import { table } from '../lib/format';
 import { io } from '../lib/io';
 import { formatLocal, formatUtc, notARealDate, parseIsoInstant } from '../lib/time';
@@ -253,35 +249,10 @@ function rows(listed: Listed[]): string[][] {
   return out;
 }
 
-const site = (operation: string): CallSite => ({
-  service: 'EventBridge Scheduler',
-  operation,
-  endpointVariable: 'AWS_ENDPOINT_URL_SCHEDULER',
-});
-
 async function readDeployed(opts: SchedulesOptions): Promise<DeployedSchedule[]> {
   const stage = opts.stage ?? 'dev';
   if (!/^[A-Za-z0-9-]{1,32}$/.test(stage)) {
     throw new UsageError(`--stage "${stage}": use letters, digits and hyphens (e.g. prod)`);
   }
-  const region = await resolveRegion(opts.region);
-  const group = scheduleGroupName(stage);
-  const client = schedulerClient(region);
-  try {
-    return await loadDeployedSchedules(client, group);
-  } catch (error) {
-    if (!(error instanceof SchedulerCallError)) throw error;
-    const cause = error.cause as { name?: string } | undefined;
-    if (error.operation === 'GetScheduleGroup' && cause?.name === 'ResourceNotFoundException') {
-      throw new CliError(
-        `No EventBridge Scheduler schedule group "${group}" in ${region}: the stack of stage "${stage}" is not deployed there, or has no Scheduler schedules.`,
-        ExitCode.Usage,
-        'Pass the --stage and --region the stack was deployed with (npx osls deploy --stage <stage> --region <region>).',
-        { cause: error },
-      );
-    }
-    throw fromAwsError(cause, site(error.operation));
-  } finally {
-    client.destroy();
-  }
+  return readDeployedSchedules(stage, await resolveRegion(opts.region));
 }

@@ -88,11 +88,11 @@ export function ssmClient(region: string, patience: Patience = {}): SSMClient {
   });
 }
 
-export function schedulerClient(region: string): SchedulerClient {
+export function schedulerClient(region: string, patience: Patience = {}): SchedulerClient {
   return new SchedulerClient({
     region,
-    maxAttempts: 3,
-    requestHandler,
+    maxAttempts: patience.maxAttempts ?? 3,
+    requestHandler: { ...requestHandler, requestTimeout: patience.requestTimeoutMs ?? REQUEST_TIMEOUT_MS },
     ...credentialsFor(ENDPOINT_VARIABLES.scheduler),
   });
 }

@@ -1,10 +1,18 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  CreateScheduleCommand,
+  CreateScheduleGroupCommand,
+  SchedulerClient,
+} from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statusLine } from '../../cli/commands/status';
 import { type Emulator, SAMPLE_FLEET_PATH, startEmulator } from '../../emulator/index';
-import { loadSchedules, nextFireTimes } from '../../lib/schedules/schedules';
-import { runCli, silentEndpoint } from './helpers';
+import { packagedInput } from '../../lib/schedules/schedule-input';
+import { loadSchedules, nextFireTimes, validateSchedules } from '../../lib/schedules/schedules';
+import { upcomingRuns, upcomingRunsOf } from '../../lib/schedules/upcoming';
+import { closedPort, type Moto, runCli, silentEndpoint, startMoto } from './helpers';
 
 // `status` against the App Runner emulator (sample fleet: short and empty ListServices pages) and
 // `schedules` on schedules files, both with real time zones.
@@ -31,12 +39,13 @@ function schedulesFile(name: string, yaml: string): string {
 
 interface StatusJson {
   region: string;
+  schedules: { source: string; group?: string; file?: string; note?: string };
   services: Array<{
     name: string;
     status: string;
     optedOut: boolean;
     lease?: { until: string; active: boolean };
-    next?: { schedule: string; action: string; local: string; utc: string; skip?: string };
+    next?: { schedule: string; action: string; local: string; utc: string; skip?: string; skipName?: string };
   }>;
 }
 
@@ -268,5 +277,175 @@ describe('apprunner-scheduler schedules', () => {
     expect(run.code).toBe(2);
     expect(run.err).toContain('missing.yml is invalid:');
     expect(run.err).toContain('cannot read the file');
+  });
+});
+
+describe('apprunner-scheduler status: which schedules', () => {
+  let moto: Moto;
+  let scheduler: SchedulerClient;
+  const weekdayMorning = {
+    name: 'weekday-morning',
+    action: 'resume',
+    readyBy: '07:00',
+    days: 'MON-FRI',
+    timezone: 'Europe/Berlin',
+    skip: { holidays: 'DE-BE' },
+    targets: { serviceNames: ['api-staging'] },
+  };
+
+  beforeAll(async () => {
+    // Prepare: stage "test" deployed in us-east-1 as packaging deploys it: one ready-by schedule for api-staging
+    moto = await startMoto();
+    scheduler = new SchedulerClient({
+      endpoint: moto.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    const { schedules, problems } = validateSchedules([weekdayMorning]);
+    expect(problems).toEqual([]);
+    await scheduler.send(new CreateScheduleGroupCommand({ Name: 'apprunner-scheduler-test' }));
+    for (const s of schedules) {
+      const packaged = packagedInput(s, new Date());
+      if ('problem' in packaged) throw new Error(packaged.problem);
+      await scheduler.send(
+        new CreateScheduleCommand({
+          Name: s.name,
+          GroupName: 'apprunner-scheduler-test',
+          ScheduleExpression: s.cron,
+          ScheduleExpressionTimezone: s.timezone,
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          Target: {
+            Arn: 'arn:aws:states:us-east-1:123456789012:stateMachine:apprunner-scheduler-test',
+            RoleArn: 'arn:aws:iam::123456789012:role/schedule-invoke',
+            Input: packaged.text,
+          },
+        }),
+      );
+    }
+  });
+
+  afterAll(async () => {
+    scheduler?.destroy();
+    await moto?.stop();
+  });
+
+  it("takes the next actions from the stage's deployed schedules when it can read them, and says so", async () => {
+    // Prepare
+    const deployedNext = upcomingRuns(
+      { name: 'weekday-morning', cron: 'cron(40 6 ? * MON-FRI *)', timezone: 'Europe/Berlin' },
+      new Date(),
+      1,
+    )[0];
+
+    // Act
+    const json = await runCli(['status', '--stage', 'test', '--json'], {
+      ...env,
+      AWS_ENDPOINT_URL_SCHEDULER: moto.endpoint,
+    });
+    const text = await runCli(['status', '--stage', 'test'], {
+      ...env,
+      AWS_ENDPOINT_URL_SCHEDULER: moto.endpoint,
+    });
+
+    // Assess
+    expect(json.code).toBe(0);
+    const status = JSON.parse(json.out) as StatusJson;
+    expect(status.schedules).toEqual({ source: 'deployed', group: 'apprunner-scheduler-test' });
+    const api = status.services.find((s) => s.name === 'api-staging');
+    // The deployed cron fires 20 minutes before the ready-by time, and nothing in ./schedules.yml is used.
+    expect(api?.next).toMatchObject({
+      schedule: 'weekday-morning',
+      action: 'resume',
+      utc: deployedNext?.utc,
+    });
+    expect(api?.next?.local).toMatch(/T06:40:00\+01:00$/);
+    expect(status.services.filter((s) => s.next).map((s) => s.name)).toEqual(['api-staging']);
+    expect(text.out).toContain(
+      'Next actions from the deployed schedules (group apprunner-scheduler-test in us-east-1).',
+    );
+    expect(text.err).toBe('');
+  });
+
+  it('falls back to ./schedules.yml with a note naming why when the stage has no deployed schedules', async () => {
+    // Act
+    const run = await runCli(['status', '--stage', 'nope', '--json'], {
+      ...env,
+      AWS_ENDPOINT_URL_SCHEDULER: moto.endpoint,
+    });
+    const text = await runCli(['status', '--stage', 'nope'], {
+      ...env,
+      AWS_ENDPOINT_URL_SCHEDULER: moto.endpoint,
+    });
+
+    // Assess
+    expect(run.code).toBe(0);
+    const status = JSON.parse(run.out) as StatusJson;
+    expect(status.schedules).toMatchObject({ source: 'file', file: 'schedules.yml' });
+    expect(status.schedules.note).toContain(
+      'deployed schedules of stage nope not read: No EventBridge Scheduler schedule group "apprunner-scheduler-nope" in us-east-1',
+    );
+    expect(text.out).toContain('Next actions from ./schedules.yml.');
+    expect(text.err).toContain('note: deployed schedules of stage nope not read:');
+    expect(text.err).toContain('NEXT is from ./schedules.yml');
+  });
+
+  it('falls back at once when EventBridge Scheduler cannot be reached, and still lists every service', async () => {
+    // Prepare
+    const port = await closedPort();
+
+    // Act
+    const run = await runCli(['status', '--stage', 'test', '--json'], {
+      ...env,
+      AWS_ENDPOINT_URL_SCHEDULER: `http://127.0.0.1:${port}`,
+    });
+
+    // Assess
+    expect(run.code).toBe(0);
+    const status = JSON.parse(run.out) as StatusJson;
+    expect(status.services).toHaveLength(9);
+    expect(status.schedules).toMatchObject({ source: 'file', file: 'schedules.yml' });
+    expect(status.schedules.note).toMatch(/deployed schedules of stage test not read: .*Scheduler/);
+  });
+
+  it('reads no deployed schedules when practising against the emulator without a Scheduler endpoint', async () => {
+    // Act
+    const run = await runCli(['status', '--json'], env);
+
+    // Assess
+    expect(run.code).toBe(0);
+    const status = JSON.parse(run.out) as StatusJson;
+    expect(status.schedules).toMatchObject({ source: 'file', file: 'schedules.yml' });
+    expect(status.schedules.note).toContain('practising against a local App Runner endpoint');
+  });
+
+  it('marks a next run on a public holiday as skipped, with the holiday, whatever the lease or opt-out', () => {
+    // Prepare: from Christmas Eve noon, the next weekday 06:40 run is on Christmas Day (skipped in DE-BE)
+    const { schedules } = validateSchedules([weekdayMorning]);
+    const schedule = schedules[0]!;
+    const [next] = upcomingRunsOf(schedule, new Date('2026-12-24T12:00:00Z'), 1);
+    const service = {
+      name: 'api-staging',
+      arn: 'arn:aws:apprunner:us-east-1:123456789012:service/api-staging/1',
+      region: 'us-east-1',
+      status: 'PAUSED',
+    } as Parameters<typeof statusLine>[0];
+
+    // Act
+    const line = statusLine(
+      service,
+      { 'apprunner-scheduler:opt-out': 'true' },
+      [{ name: schedule.name, action: schedule.action, targets: schedule.targets, next }],
+      Date.parse('2026-12-24T12:00:00Z'),
+    );
+
+    // Assess
+    expect(line.next).toEqual({
+      schedule: 'weekday-morning',
+      action: 'resume',
+      local: '2026-12-25T06:40:00+01:00',
+      utc: '2026-12-25T05:40:00.000Z',
+      skip: 'HOLIDAY',
+      skipName: 'Christmas Day',
+    });
   });
 });
