@@ -282,6 +282,18 @@ export function parseExecutionInput(raw: unknown, opts: { now: number; maxTarget
       ]);
     }
   }
+  if (input.keepAwakeFor !== undefined && input.readyBy !== undefined) {
+    // The lease counts from now (Plan), so it must outlast the wait until readyBy.
+    if (opts.now + isoDurationSeconds(input.keepAwakeFor) * 1000 <= Date.parse(input.readyBy)) {
+      throw new InvalidInputError([
+        {
+          field: 'keepAwakeFor',
+          problem:
+            'ends before readyBy: the lease counts from the start of the run; make it longer or use keepAwakeUntil',
+        },
+      ]);
+    }
+  }
   if (input.keepAwakeUntil !== undefined) {
     const until = Date.parse(input.keepAwakeUntil);
     if (until <= opts.now) {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { isoDurationSeconds } from '../contract/execution-input';
 import { parseSkipDays, type SkipDays } from './calendars';
 import { DEFAULT_LEAD, leadMinutes } from './ready-by';
 import {
@@ -212,6 +213,15 @@ export function validateSchedules(document: unknown): { schedules: Schedule[]; p
 
     checkName(rawObject.name, index, seenNames, seenIds, report);
     if (value) checkResumeOnly(value, report);
+    if (value?.keepAwakeFor !== undefined && cron?.readyBy !== undefined) {
+      // keepAwakeFor counts from the fire time, which is the lead before readyBy.
+      if (isoDurationSeconds(value.keepAwakeFor) <= cron.readyBy.leadMinutes * 60) {
+        report(
+          'keepAwakeFor',
+          `must be longer than the ready-by lead (${cron.readyBy.lead}): the lease counts from the fire time and would end before ${cron.readyBy.time}`,
+        );
+      }
+    }
 
     if (
       value &&

@@ -292,6 +292,11 @@ describe('keepAwakeFor (a lease relative to the run)', () => {
     ).toBe('PT10H');
   });
 
+  it('accepts a lease that outlasts readyBy (it counts from the start of the run)', () => {
+    const input = { ...base, keepAwakeFor: 'PT2H1M', readyBy: '2026-11-28T08:00:00Z' };
+    expect(parseExecutionInput(input, { now, maxTargets: 10 }).keepAwakeFor).toBe('PT2H1M');
+  });
+
   it.each([
     [
       { ...base, action: 'pause', keepAwakeFor: 'PT1H' },
@@ -304,6 +309,10 @@ describe('keepAwakeFor (a lease relative to the run)', () => {
     [{ ...base, keepAwakeFor: '10h' }, 'keepAwakeFor: must be an ISO-8601 duration'],
     [{ ...base, keepAwakeFor: 'PT0H' }, 'keepAwakeFor: must be longer than zero'],
     [{ ...base, keepAwakeFor: 'P32D' }, 'keepAwakeFor: is more than 31 days'],
+    [
+      { ...base, keepAwakeFor: 'PT2H', readyBy: '2026-11-28T08:00:00Z' },
+      'keepAwakeFor: ends before readyBy: the lease counts from the start of the run',
+    ],
   ])('refuses %j naming the field', (input, message) => {
     expect(() => parseExecutionInput(input, { now, maxTargets: 10 })).toThrow(message);
   });

@@ -13,6 +13,10 @@ const wake = {
 const problemsOf = (document: unknown) => validateSchedules(document).problems;
 
 describe('ready-by schedules in the file', () => {
+  it('keeps a ready-by wake-up whose keep-awake lease outlasts the lead', () => {
+    expect(problemsOf([{ ...wake, keepAwakeFor: 'PT21M' }])).toEqual([]);
+  });
+
   it('deploys a ready-by wake-up as a cron that fires the lead earlier: the schedule, then the file, then 20 minutes', () => {
     // Act
     const { schedules, problems } = validateSchedules({
@@ -64,6 +68,13 @@ describe('ready-by schedules in the file', () => {
       what: 'readyBy without a leading zero',
       schedule: { ...wake, readyBy: '7:00' },
       says: ['schedule "morning": readyBy: must be a wall-clock time such as "07:00" (quote it)'],
+    },
+    {
+      what: 'a keep-awake lease no longer than the lead (it would end before the ready-by time)',
+      schedule: { ...wake, keepAwakeFor: 'PT20M' },
+      says: [
+        'schedule "morning": keepAwakeFor: must be longer than the ready-by lead (PT20M): the lease counts from the fire time and would end before 07:00',
+      ],
     },
     {
       what: 'a lead of a day',
