@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A message the functions published, as SNS received it on the wire. */
@@ -65,17 +65,7 @@ export async function startSnsRecorder(topicArns: string[]): Promise<SnsRecorder
       );
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    published,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return { ...(await listen(server)), published };
 }
 
 /** A trace segment (or subsegment) as the functions' X-Ray SDK sent it. */
@@ -154,11 +144,15 @@ export async function startSsmStandIn(parameters: Record<string, string>): Promi
       return answer(200, { Parameter: { Name: name, Type: 'String', Value: value, Version: 1 } });
     });
   });
+  return { ...(await listen(server)), reads };
+}
+
+/** Listens on a free local port; `stop` closes the server and its open connections. */
+async function listen(server: Server): Promise<{ endpoint: string; stop(): Promise<void> }> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    reads,
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

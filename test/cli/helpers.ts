@@ -1,9 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Socket } from 'node:net';
+import {
+  CreateScheduleCommand,
+  CreateScheduleGroupCommand,
+  type SchedulerClient,
+} from '@aws-sdk/client-scheduler';
 import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { vi } from 'vitest';
 import { main } from '../../cli/main';
 import type { ExecutionReport } from '../../lib/contract/execution-result';
+import { packagedInput } from '../../lib/schedules/schedule-input';
+import type { Schedule } from '../../lib/schedules/schedules';
 import type { BatchState, TrackedService } from '../../lib/workflow/batch';
 import { type BatchWire, encodeBatch } from '../../lib/workflow/wire';
 import { batchState } from '../support/batch';
@@ -329,3 +336,36 @@ export const NO_CREDENTIALS = {
   AWS_CONFIG_FILE: '/nonexistent/config',
   AWS_EC2_METADATA_DISABLED: 'true',
 };
+
+/**
+ * Deploys schedules into an EventBridge Scheduler group as packaging does (the group, then each schedule
+ * with its cron, zone, state and packaged input), targeting a state machine in the client's region.
+ */
+export async function deploySchedules(
+  scheduler: SchedulerClient,
+  group: string,
+  schedules: Schedule[],
+  packagedAt: Date,
+): Promise<void> {
+  const region = await scheduler.config.region();
+  await scheduler.send(new CreateScheduleGroupCommand({ Name: group }));
+  for (const s of schedules) {
+    const packaged = packagedInput(s, packagedAt);
+    if ('problem' in packaged) throw new Error(packaged.problem);
+    await scheduler.send(
+      new CreateScheduleCommand({
+        Name: s.name,
+        GroupName: group,
+        ScheduleExpression: s.cron,
+        ScheduleExpressionTimezone: s.timezone,
+        State: s.enabled ? 'ENABLED' : 'DISABLED',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: {
+          Arn: `arn:aws:states:${region}:123456789012:stateMachine:${group}`,
+          RoleArn: 'arn:aws:iam::123456789012:role/schedule-invoke',
+          Input: packaged.text,
+        },
+      }),
+    );
+  }
+}

@@ -1,15 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CreateScheduleCommand,
-  CreateScheduleGroupCommand,
-  SchedulerClient,
-} from '@aws-sdk/client-scheduler';
+import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packagedInput } from '../../lib/schedules/schedule-input';
 import { validateSchedules } from '../../lib/schedules/schedules';
-import { type Moto, NO_CREDENTIALS, runCli, startMoto } from './helpers';
+import { deploySchedules, type Moto, NO_CREDENTIALS, runCli, startMoto } from './helpers';
 
 // `schedules` on local files (skip days, ready-by) and `schedules --deployed` against moto's EventBridge
 // Scheduler, holding schedules whose Input is what packaging produces.
@@ -194,26 +189,7 @@ describe('apprunner-scheduler schedules --deployed', () => {
       },
     ]);
     expect(problems).toEqual([]);
-    await scheduler.send(new CreateScheduleGroupCommand({ Name: 'apprunner-scheduler-test' }));
-    for (const s of schedules) {
-      const packaged = packagedInput(s, new Date('2026-12-01T00:00:00Z'));
-      if ('problem' in packaged) throw new Error(packaged.problem);
-      await scheduler.send(
-        new CreateScheduleCommand({
-          Name: s.name,
-          GroupName: 'apprunner-scheduler-test',
-          ScheduleExpression: s.cron,
-          ScheduleExpressionTimezone: s.timezone,
-          State: s.enabled ? 'ENABLED' : 'DISABLED',
-          FlexibleTimeWindow: { Mode: 'OFF' },
-          Target: {
-            Arn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:apprunner-scheduler-test',
-            RoleArn: 'arn:aws:iam::123456789012:role/schedule-invoke',
-            Input: packaged.text,
-          },
-        }),
-      );
-    }
+    await deploySchedules(scheduler, 'apprunner-scheduler-test', schedules, new Date('2026-12-01T00:00:00Z'));
     await scheduler.send(
       new CreateScheduleCommand({
         Name: 'hand-made',

@@ -1,18 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CreateScheduleCommand,
-  CreateScheduleGroupCommand,
-  SchedulerClient,
-} from '@aws-sdk/client-scheduler';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statusLine } from '../../cli/commands/status';
 import { type Emulator, SAMPLE_FLEET_PATH, startEmulator } from '../../emulator/index';
-import { packagedInput } from '../../lib/schedules/schedule-input';
 import { loadSchedules, nextFireTimes, validateSchedules } from '../../lib/schedules/schedules';
 import { upcomingRuns, upcomingRunsOf } from '../../lib/schedules/upcoming';
-import { closedPort, type Moto, runCli, silentEndpoint, startMoto } from './helpers';
+import { closedPort, deploySchedules, type Moto, runCli, silentEndpoint, startMoto } from './helpers';
 
 // `status` against the App Runner emulator (sample fleet: short and empty ListServices pages) and
 // `schedules` on schedules files, both with real time zones.
@@ -303,25 +298,7 @@ describe('apprunner-scheduler status: which schedules', () => {
     });
     const { schedules, problems } = validateSchedules([weekdayMorning]);
     expect(problems).toEqual([]);
-    await scheduler.send(new CreateScheduleGroupCommand({ Name: 'apprunner-scheduler-test' }));
-    for (const s of schedules) {
-      const packaged = packagedInput(s, new Date());
-      if ('problem' in packaged) throw new Error(packaged.problem);
-      await scheduler.send(
-        new CreateScheduleCommand({
-          Name: s.name,
-          GroupName: 'apprunner-scheduler-test',
-          ScheduleExpression: s.cron,
-          ScheduleExpressionTimezone: s.timezone,
-          FlexibleTimeWindow: { Mode: 'OFF' },
-          Target: {
-            Arn: 'arn:aws:states:us-east-1:123456789012:stateMachine:apprunner-scheduler-test',
-            RoleArn: 'arn:aws:iam::123456789012:role/schedule-invoke',
-            Input: packaged.text,
-          },
-        }),
-      );
-    }
+    await deploySchedules(scheduler, 'apprunner-scheduler-test', schedules, new Date());
   });
 
   afterAll(async () => {
