@@ -42,6 +42,7 @@ export function finish(s: BatchState, svc: TrackedService, verdict: Finish, now:
     'url',
     'readyPathTag',
     'readyPath',
+    'observedWarmupSeconds',
     'memoryMb',
     'scalingArn',
     'pausedSince',

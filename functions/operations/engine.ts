@@ -12,6 +12,7 @@ import {
 } from './pacing';
 import { probeDue } from './probing';
 import { startDue } from './start';
+import { recordWarmups } from './warmup';
 import { pollDue, readHistories } from './watch';
 
 export type { EngineDeps } from './apply';
@@ -21,7 +22,8 @@ export { settleAfterFailure } from './settle';
  * The batch engine behind the Start and Check steps. One round does, in order of urgency: the starts that
  * are due (resume/pause, join, wait, skip: ./start.ts), the histories that are due (ListOperations: each
  * service's predicted window and ready-by start: ./watch.ts), the polls that are due (./watch.ts) and the
- * readiness probes that are due (./probing.ts) — then sleeps in the function when the next thing is due soon,
+ * readiness probes that are due (./probing.ts), and, with what budget is left, the warm-ups ready-by resumes
+ * observed (./warmup.ts) — then sleeps in the function when the next thing is due soon,
  * or returns to the state machine's Wait state, which waits until `nextCheckAt`. What an observation means
  * for a service is decided by the pure rules of ./outcome.ts; when things are due, by ./pacing.ts.
  *
@@ -61,6 +63,7 @@ export async function advanceBatch(state: BatchState, given: EngineDeps): Promis
     }
     await probeDue(s, deps);
     settleLimits(s, clock.now());
+    await recordWarmups(s, deps, hardStop);
     if (s.services.every((svc) => svc.phase === 'DONE')) break;
     const now = clock.now();
     if (now >= windowEnd) break;

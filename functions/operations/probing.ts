@@ -1,4 +1,5 @@
 import type { ServiceStatus } from '../../lib/app-runner/port';
+import { MAX_OBSERVED_WARMUP_SECONDS, warmupChanged } from '../../lib/contract/tags';
 import { describeAnswer, isGoodAnswer } from '../../lib/readiness/probe';
 import type { BatchState, TrackedService } from '../../lib/workflow/batch';
 import { type EngineDeps, finish } from './apply';
@@ -77,9 +78,20 @@ function record(s: BatchState, svc: TrackedService, good: boolean, answer: strin
   const verdict = afterProbe(svc, good, now, s.settings.probeIntervalSeconds);
   if (verdict.kind === 'ready') {
     svc.readyAt = now;
+    noteWarmup(s, svc, now);
     finish(s, svc, { kind: 'finish', outcome: 'SUCCEEDED' }, now);
     return;
   }
   svc.probeStreak = verdict.streak;
   svc.nextProbeAt = verdict.at;
+}
+
+/**
+ * A ready-by resume remembers the warm-up it observed (RUNNING seen → ready) for the next ready-by start,
+ * when it differs noticeably from what the tag holds; ./warmup.ts writes it with spare request budget.
+ */
+function noteWarmup(s: BatchState, svc: TrackedService, now: number): void {
+  if (s.run.readyBy === undefined || svc.runningAt === undefined) return;
+  const observed = Math.min(MAX_OBSERVED_WARMUP_SECONDS, Math.ceil((now - svc.runningAt) / 1000));
+  if (warmupChanged(svc.observedWarmupSeconds, observed)) svc.warmupToRecord = observed;
 }

@@ -100,14 +100,15 @@ function predictionFor(s: BatchState, durations: number[]): NonNullable<TrackedS
 
 /**
  * A ready-by service's start: as late as possible, yet ready before `readyBy` — its longest plausible
- * resume (corrected by what this run has learnt), the warm-up after RUNNING, and a margin — never before
- * the run.
+ * resume (corrected by what this run has learnt), its warm-up after RUNNING (as observed last time, from its
+ * tag, else READY_WARMUP_SECONDS), and a margin — never before the run.
  */
 function planReadyByStart(s: BatchState, svc: TrackedService, now: number): void {
   const readyBy = Date.parse(s.run.readyBy ?? '');
   if (Number.isNaN(readyBy)) return;
   const p = corrected(svc.prediction ?? predictionFor(s, []), correctionFactor(s.learned ?? []));
-  const lead = p.high + s.settings.readyWarmupSeconds + s.settings.readyByMarginSeconds;
+  const warmup = svc.observedWarmupSeconds ?? s.settings.readyWarmupSeconds;
+  const lead = p.high + warmup + s.settings.readyByMarginSeconds;
   svc.notBefore = Math.max(now, Math.floor(readyBy - lead * MS));
 }
 

@@ -6,7 +6,7 @@ import {
   parseExecutionInput,
 } from '../../lib/contract/execution-input';
 import type { ServiceResult } from '../../lib/contract/execution-result';
-import { READY_PATH_TAG } from '../../lib/contract/tags';
+import { READY_PATH_TAG, readObservedWarmup } from '../../lib/contract/tags';
 import type { FreezeStore } from '../../lib/freeze/freeze';
 import type { Clock } from '../../lib/runtime/clock';
 import type { Config } from '../../lib/runtime/config';
@@ -140,6 +140,7 @@ export async function plan(event: PlanEvent, deps: PlanDeps): Promise<PlanResult
     const decision = decide(run, info.status, tags, clock.now());
     if (decision.kind === 'act') {
       const readyPath = tags[READY_PATH_TAG];
+      const warmup = run.readyBy !== undefined ? readObservedWarmup(tags) : undefined;
       toAct.push({
         arn: info.arn,
         name: info.name,
@@ -148,6 +149,8 @@ export async function plan(event: PlanEvent, deps: PlanDeps): Promise<PlanResult
         ...(info.url ? { url: info.url } : {}),
         // The probe's path, or `none`; resolved against the service's health check once it is resumed.
         ...(run.action === 'resume' && readyPath ? { readyPathTag: readyPath } : {}),
+        // A ready-by start allows for the warm-up this service showed last time (else the configured one).
+        ...(run.action === 'resume' && warmup !== undefined ? { observedWarmupSeconds: warmup } : {}),
         polls: 0,
         transientErrors: 0,
         notes: [...decision.notes],

@@ -9,6 +9,32 @@ export const OPT_OUT_TAG = 'apprunner-scheduler:opt-out';
 /** The path the readiness probe requests after a resume, or `none` to skip the probe. */
 export const READY_PATH_TAG = 'apprunner-scheduler:ready-path';
 
+/**
+ * Seconds from RUNNING to ready that the last ready-by wake-up of the service observed; the workflow writes
+ * it (only when it changed noticeably) and plans the next ready-by start with it.
+ */
+export const OBSERVED_WARMUP_TAG = 'apprunner-scheduler:observed-warmup';
+/** The longest warm-up the tag may carry (a larger or unreadable value is ignored). */
+export const MAX_OBSERVED_WARMUP_SECONDS = 3600;
+
+/** The observed warm-up in whole seconds, or undefined when the tag is absent or not such a number. */
+export function readObservedWarmup(tags: Record<string, string>): number | undefined {
+  const raw = tags[OBSERVED_WARMUP_TAG]?.trim();
+  if (!raw || !/^\d{1,4}$/.test(raw)) return undefined;
+  const seconds = Number(raw);
+  return seconds <= MAX_OBSERVED_WARMUP_SECONDS ? seconds : undefined;
+}
+
+/**
+ * Whether a newly observed warm-up is worth writing over the one the tag holds: always when there is none,
+ * else when it moved by more than 5 s and by more than a fifth (a steady service costs no write).
+ */
+export function warmupChanged(previous: number | undefined, observed: number): boolean {
+  if (previous === undefined) return true;
+  const moved = Math.abs(observed - previous);
+  return moved > 5 && moved > previous / 5;
+}
+
 /** The tags that make up a keep-awake lease (removed together when a lease is overridden). */
 export const LEASE_TAGS = [LEASE_TAG, LEASE_BY_TAG, LEASE_REASON_TAG] as const;
 

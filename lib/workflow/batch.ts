@@ -91,6 +91,10 @@ export interface TrackedService {
   url?: string;
   readyPathTag?: string;
   readyPath?: string;
+  /** Ready-by resume: the warm-up (s) the service's observed-warmup tag held when Plan read it. */
+  observedWarmupSeconds?: number;
+  /** Ready-by resume: a newly observed warm-up (s) that this run still has to write to the tag. */
+  warmupToRecord?: number;
   /** Resume: why readiness is not probed, when it is not. */
   readySkip?: string;
   /** Resume: what the savings estimate needs (from the resume's answer). */

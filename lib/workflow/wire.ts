@@ -73,6 +73,9 @@ export interface WireService {
   rt?: string;
   rp?: string;
   rs?: string;
+  /** Observed warm-up from the tag (s); a newly observed one still to be written (s). */
+  ow?: number;
+  wr?: number;
   /** Memory (MiB) and auto scaling configuration (index into the batch's `scaling`). */
   mm?: number;
   sa?: number;
@@ -211,6 +214,8 @@ function encodeService(svc: TrackedService, c: Codec): WireService {
   if (svc.readyPathTag !== undefined) w.rt = svc.readyPathTag;
   if (svc.readyPath !== undefined) w.rp = svc.readyPath;
   if (svc.readySkip !== undefined) w.rs = svc.readySkip;
+  if (svc.observedWarmupSeconds !== undefined) w.ow = svc.observedWarmupSeconds;
+  if (svc.warmupToRecord !== undefined) w.wr = svc.warmupToRecord;
   if (svc.memoryMb !== undefined) w.mm = svc.memoryMb;
   if (svc.scalingArn) w.sa = c.scaling.indexOf(svc.scalingArn);
   if (svc.runningAt !== undefined) w.ra = rel(svc.runningAt);
@@ -287,6 +292,8 @@ function decodeService(
     // Before `rt`, `rp` held Plan's raw tag too; a resolved path always starts with '/'.
     ...(w.rp !== undefined ? (w.rp.startsWith('/') ? { readyPath: w.rp } : { readyPathTag: w.rp }) : {}),
     ...(w.rs !== undefined ? { readySkip: w.rs } : {}),
+    ...(w.ow !== undefined ? { observedWarmupSeconds: w.ow } : {}),
+    ...(w.wr !== undefined ? { warmupToRecord: w.wr } : {}),
     ...(w.mm !== undefined ? { memoryMb: w.mm } : {}),
     ...(w.sa !== undefined && c.scaling[w.sa] ? { scalingArn: c.scaling[w.sa] } : {}),
     ...(w.ra !== undefined ? { runningAt: abs(w.ra) } : {}),

@@ -48,26 +48,44 @@ const T0 = Date.UTC(2026, 10, 30, 6, 0, 0);
 export async function measure(scenario: Scenario): Promise<RunFigures> {
   const clock = new VirtualClock(T0);
   const emulator = await startEmulator({ clock, fleet: fleetOf(scenario) });
-  const readyBy = scenario.readyByMinutes
-    ? new Date(T0 + scenario.readyByMinutes * 60_000).toISOString()
-    : undefined;
+  const options = {
+    appRunnerEndpoint: emulator.endpoint,
+    clock,
+    env: scenario.design === 'design' ? DESIGN_ENV : NAIVE_ENV,
+  };
+  const wake = (at: number) => ({
+    action: 'resume',
+    targets: { tags: { env: 'bench' } },
+    requestedBy: 'schedule:bench',
+    reason: 'benchmark',
+    ...(scenario.readyByMinutes
+      ? { readyBy: new Date(at + scenario.readyByMinutes * 60_000).toISOString() }
+      : {}),
+  });
+  let start = T0;
+  let readyBy: string | undefined;
   const real = performance.now();
   let result: LocalRunResult;
   try {
-    result = await runLocalExecution(
-      {
-        action: 'resume',
-        targets: { tags: { env: 'bench' } },
-        requestedBy: 'schedule:bench',
-        reason: 'benchmark',
-        ...(readyBy ? { readyBy } : {}),
-      },
-      {
-        appRunnerEndpoint: emulator.endpoint,
-        clock,
-        env: scenario.design === 'design' ? DESIGN_ENV : NAIVE_ENV,
-      },
-    );
+    if (scenario.nextNight) {
+      // The night before (it learns each service's warm-up), then the evening's pause: not measured.
+      await runLocalExecution(wake(T0), options);
+      await runLocalExecution(
+        {
+          action: 'pause',
+          targets: { tags: { env: 'bench' } },
+          requestedBy: 'schedule:bench',
+          reason: 'benchmark',
+        },
+        options,
+      );
+      await clock.advanceTo(T0 + 86_400_000);
+      emulator.clearCalls();
+      start = clock.now();
+    }
+    const input = wake(start);
+    readyBy = input.readyBy;
+    result = await runLocalExecution(input, options);
   } finally {
     await emulator.stop();
   }
@@ -93,7 +111,7 @@ export async function measure(scenario: Scenario): Promise<RunFigures> {
       // Waking everything at the run's start (the schedule's lead time) would have had it ready after its
       // own resume and warm-up, and idle (billed) from then until readyBy.
       const theirs =
-        (Date.parse(readyBy) - (T0 + (op.endedAt - op.startedAt) + (svc.readySeconds ?? 0) * 1000)) / 1000;
+        (Date.parse(readyBy) - (start + (op.endedAt - op.startedAt) + (svc.readySeconds ?? 0) * 1000)) / 1000;
       idleSaved += Math.max(0, theirs - Math.max(0, ours)) / 60;
     }
   }

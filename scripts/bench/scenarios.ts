@@ -29,6 +29,11 @@ export interface Scenario {
   warmup: number | { min: number; max: number };
   /** Minutes after the run's start by which every service should be ready (ready-by runs). */
   readyByMinutes?: number;
+  /**
+   * Ready-by runs: measure the next night — the same ready-by wake-up (which writes each service's observed
+   * warm-up to its tag) and a pause run first, unmeasured; the measured run a day later plans with the tags.
+   */
+  nextNight?: boolean;
   seed?: number;
 }
 
@@ -120,6 +125,16 @@ export function defaultScenarios(sizes: number[], baseline: boolean): Scenario[]
       history: true,
       warmup: { min: 5, max: 30 },
       readyByMinutes: 20,
+    });
+    rows.push({
+      label: '10 ready-by +20 min, next night',
+      design: 'design',
+      services: 10,
+      paging: 'normal',
+      history: true,
+      warmup: { min: 5, max: 30 },
+      readyByMinutes: 20,
+      nextNight: true,
     });
   }
   return rows;

@@ -119,22 +119,23 @@ describe('security of the packaged stack', () => {
     // Only Plan may ask the tag index which services carry a tag (tag:GetResources has no resource level).
     const tagIndex = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('tag:')));
     expect(tagIndex.map((s) => [s.role, s.Action])).toEqual([['PlanRole', 'tag:GetResources']]);
-    // Only the two batch-engine roles may tag or untag, and only the keep-awake lease's own tags.
+    // Only the two batch-engine roles may tag or untag, and only the product's own tags (the lease, the observed warm-up).
     const tagging = statements.filter((s) =>
       [s.Action].flat().some((a) => a === 'apprunner:TagResource' || a === 'apprunner:UntagResource'),
     );
-    const leaseOnly = {
+    const ownTagsOnly = {
       'ForAllValues:StringEquals': {
         'aws:TagKeys': [
           'apprunner-scheduler:keep-awake-until',
           'apprunner-scheduler:keep-awake-by',
           'apprunner-scheduler:keep-awake-reason',
+          'apprunner-scheduler:observed-warmup',
         ],
       },
     };
     expect(tagging.map((s) => [s.role, s.Condition]).sort()).toEqual([
-      ['CheckOperationsRole', leaseOnly],
-      ['StartOperationsRole', leaseOnly],
+      ['CheckOperationsRole', ownTagsOnly],
+      ['StartOperationsRole', ownTagsOnly],
     ]);
   });
 

@@ -326,6 +326,7 @@ describe('the packaged CloudFormation template', () => {
                 'apprunner-scheduler:keep-awake-until',
                 'apprunner-scheduler:keep-awake-by',
                 'apprunner-scheduler:keep-awake-reason',
+                'apprunner-scheduler:observed-warmup',
               ],
             },
           },

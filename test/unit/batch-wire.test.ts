@@ -34,6 +34,8 @@ const tracked: fc.Arbitrary<TrackedService> = fc
     leaseSet: fc.option(fc.constant(true), { nil: undefined }),
     readyPathTag: fc.option(fc.constantFrom('none', 'health', '/ready'), { nil: undefined }),
     readyPath: fc.option(fc.constantFrom('/', '/health'), { nil: undefined }),
+    observedWarmupSeconds: fc.option(fc.nat(3600), { nil: undefined }),
+    warmupToRecord: fc.option(fc.nat(3600), { nil: undefined }),
     outcome: fc.constantFrom('SUCCEEDED', 'SKIPPED', 'FAILED', 'TIMED_OUT'),
     error: fc.option(fc.string({ minLength: 1, maxLength: 200 }), { nil: undefined }),
     finishedAt: fc.integer({ min: 1.7e12, max: 1.9e12 }),
@@ -56,7 +58,10 @@ const tracked: fc.Arbitrary<TrackedService> = fc
     if (r.phase !== 'DONE') {
       if (r.readyPathTag !== undefined) svc.readyPathTag = r.readyPathTag;
       if (r.readyPath !== undefined) svc.readyPath = r.readyPath;
+      if (r.observedWarmupSeconds !== undefined) svc.observedWarmupSeconds = r.observedWarmupSeconds;
     }
+    // Still to be written after the service is done.
+    if (r.warmupToRecord !== undefined) svc.warmupToRecord = r.warmupToRecord;
     if (r.phase === 'DONE') {
       // A finished service's line is built as the engine builds it (the wire form rebuilds it the same way).
       svc.result = trackedResult(

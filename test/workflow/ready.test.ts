@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { metricValues } from '../../cli/local/capture';
-import { READY_PATH_TAG } from '../../lib/contract/tags';
+import { OBSERVED_WARMUP_TAG, READY_PATH_TAG } from '../../lib/contract/tags';
 import { startWorld } from '../support/world';
 import { runScenario, sinceT0, T0 } from './harness';
 
@@ -274,6 +274,68 @@ describe('ready-by wake-ups', () => {
     expect(run.result.waitDelays[0]).toBeGreaterThan(50 * 60);
     expect(run.result.invocations.CheckOperationsLambdaFunction.count).toBeLessThanOrEqual(4);
     expect(metricValues(run.result.captured.emf, 'ReadyByMissedSeconds')).toEqual([0]);
+  });
+});
+
+describe("ready-by wake-ups learn each service's warm-up", () => {
+  const withHistory = (name: string, resume: number, warmup: number, tags: Record<string, string> = {}) =>
+    paused(name, { resume, warmup }, { history: { count: 10 }, tags });
+
+  it('misses readyBy with a warm-up far beyond the assumed one, records what it observed, and is in time with it', async () => {
+    // Prepare: the application needs 240 s after RUNNING; READY_WARMUP_SECONDS assumes 30 s (+ 60 s margin)
+    const readyBy = new Date(T0 + 20 * 60_000).toISOString();
+    const first = await runScenario({
+      fleet: { services: [withHistory('heavy', 60, 240)] },
+      input: wake(['heavy'], { readyBy }),
+    });
+    const observed = first.service('heavy').tags[OBSERVED_WARMUP_TAG];
+
+    // Act: the next ready-by wake-up, with the tag the first one wrote
+    const next = await runScenario({
+      fleet: { services: [withHistory('heavy', 60, 240, { [OBSERVED_WARMUP_TAG]: observed ?? '' })] },
+      input: wake(['heavy'], { readyBy }),
+    });
+
+    // Assess
+    expect(first.outcome('heavy')).toMatchObject({ outcome: 'SUCCEEDED' });
+    expect(first.outcome('heavy').missedBySeconds).toBeGreaterThan(0);
+    // RUNNING seen → two good answers in a row: the warm-up plus at most a few probe intervals.
+    expect(Number(observed)).toBeGreaterThanOrEqual(240);
+    expect(Number(observed)).toBeLessThanOrEqual(250);
+    const line = next.outcome('heavy');
+    expect(line).toMatchObject({ outcome: 'SUCCEEDED', readyBy, missedBySeconds: 0 });
+    // Started earlier by about the difference in warm-up, and still not awake much longer than needed.
+    const startedEarlier =
+      Date.parse(first.outcome('heavy').operationStartedAt ?? '') - Date.parse(line.operationStartedAt ?? '');
+    expect(startedEarlier / 1000).toBeGreaterThanOrEqual(Number(observed) - 30 - 1);
+    expect(Date.parse(readyBy) - Date.parse(line.readyAt ?? '')).toBeLessThan(3 * 60_000);
+    // A warm-up that did not move noticeably is not written again.
+    expect(next.calls('TagResource')).toEqual([]);
+  });
+
+  it('writes the observed warm-up only on ready-by resumes, and a write that fails costs no outcome', async () => {
+    // Prepare
+    const readyBy = new Date(T0 + 20 * 60_000).toISOString();
+    const fleet = { services: [withHistory('alpha', 30, 40), withHistory('bravo', 30, 40)] };
+
+    // Act
+    const plain = await runScenario({ fleet, input: wake(['alpha', 'bravo']) });
+    const failing = await runScenario({
+      fleet,
+      input: wake(['alpha', 'bravo'], { readyBy }),
+      faults: [{ type: 'server-error', operations: ['TagResource'] }],
+    });
+
+    // Assess
+    expect(plain.calls('TagResource')).toEqual([]);
+    expect(plain.service('alpha').tags[OBSERVED_WARMUP_TAG]).toBeUndefined();
+    expect(failing.calls('TagResource').length).toBeGreaterThanOrEqual(2);
+    for (const name of ['alpha', 'bravo']) {
+      expect(failing.outcome(name)).toMatchObject({ outcome: 'SUCCEEDED', missedBySeconds: 0 });
+      expect(failing.service(name).tags[OBSERVED_WARMUP_TAG]).toBeUndefined();
+    }
+    expect(failing.result.status).toBe('SUCCEEDED');
+    expect(failing.result.alerts).toEqual([]);
   });
 });
 
