@@ -40,6 +40,8 @@ export interface ServiceInfo {
   url?: string;
   /** Epoch ms of the service's last change (UpdatedAt): when a finished operation ended, as App Runner saw it. */
   updatedAt?: number;
+  /** Epoch ms the service was created (CreatedAt): before it, it neither ran nor was paused. */
+  createdAt?: number;
   /** The fields below come only with the full Service (DescribeService, Pause/Resume). */
   healthCheck?: { protocol: 'TCP' | 'HTTP'; path?: string };
   /** Instance memory in MiB, whichever of App Runner's spellings it came in ("2048" or "2 GB"). */

@@ -186,6 +186,7 @@ function toServiceInfo(s: Service | ServiceSummary | undefined, region: string):
   };
   if (s?.ServiceUrl) info.url = s.ServiceUrl;
   if (s?.UpdatedAt) info.updatedAt = s.UpdatedAt.getTime();
+  if (s?.CreatedAt) info.createdAt = s.CreatedAt.getTime();
   if (!s || !('InstanceConfiguration' in s || 'HealthCheckConfiguration' in s)) return info;
   const full = s as Service;
   const health = full.HealthCheckConfiguration;

@@ -61,5 +61,6 @@ export async function collectService(
     minSize,
     ...(configArn ? {} : { minSizeAssumed: true }),
     ...(described.memoryMb !== undefined ? { memoryMb: described.memoryMb } : {}),
+    ...(described.createdAt !== undefined ? { createdAt: described.createdAt } : {}),
   };
 }

@@ -282,3 +282,44 @@ describe('apprunner-scheduler savings on the sample fleet', () => {
     );
   });
 });
+
+describe('apprunner-scheduler savings of a service younger than the period', () => {
+  let young: Emulator;
+
+  beforeAll(async () => {
+    // Prepare: created 30 h ago; App Runner's history shows only a pause 20 h ago (not its CREATE_SERVICE)
+    young = await startEmulator({
+      fleet: {
+        services: [
+          {
+            name: 'young-api',
+            status: 'PAUSED',
+            createdAt: new Date(Date.now() - 30 * 3_600_000).toISOString(),
+            history: {
+              operations: [{ type: 'PAUSE_SERVICE', startedSecondsAgo: ago(20), durationSeconds: 36 }],
+            },
+          },
+        ],
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await young?.stop();
+  });
+
+  it('counts the hours before the service existed as neither paused, running nor unknown', async () => {
+    // Act
+    const run = await runCli(['savings', '--since', '72h', '--json'], {
+      AWS_ENDPOINT_URL_APPRUNNER: young.endpoint,
+      AWS_REGION: 'us-east-1',
+    });
+
+    // Assess: of 72 h, 42 h before CreatedAt are absent; 10 h before the oldest operation stay unknown
+    expect(run.code).toBe(0);
+    const [line] = (JSON.parse(run.out) as SavingsJson).services;
+    expect(line?.pausedHours).toBeCloseTo(20, 1);
+    expect(line?.runningHours).toBeCloseTo(0, 1); // the 36 s the pause took
+    expect(line?.unknownHours).toBeCloseTo(10, 1);
+  });
+});
