@@ -849,7 +849,7 @@ describe('the SDK adapter (SdkAppRunner) on the emulator', () => {
       maxAttempts: 1,
     });
 
-  it('reads URL, health check, memory in either spelling, scaling ARN and ingress from the full Service', async () => {
+  it('reads URL, health check, memory in either spelling, scaling ARN, ingress and creation from the full Service', async () => {
     // Prepare
     await useFleet(detailed);
     const port = adapter();
@@ -874,6 +874,7 @@ describe('the SDK adapter (SdkAppRunner) on the emulator', () => {
       ),
       publiclyAccessible: false,
       updatedAt: expect.any(Number),
+      createdAt: h.emulator.service('api-staging')?.createdAt,
     });
     expect(web).toMatchObject({ memoryMb: 3072, healthCheck: { protocol: 'TCP', path: '/' } });
     expect(web.publiclyAccessible).toBe(true);
@@ -883,7 +884,7 @@ describe('the SDK adapter (SdkAppRunner) on the emulator', () => {
     port.destroy();
   });
 
-  it('reads only the URL and the last change from ListServices summaries, which carry nothing else', async () => {
+  it('reads only the URL, creation and last change from ListServices summaries, which carry nothing else', async () => {
     // Prepare
     await useFleet(detailed);
     const port = adapter();
@@ -893,8 +894,8 @@ describe('the SDK adapter (SdkAppRunner) on the emulator', () => {
 
     // Assess
     expect(page.items.map((s) => Object.keys(s).sort())).toEqual([
-      ['arn', 'name', 'region', 'status', 'updatedAt', 'url'],
-      ['arn', 'name', 'region', 'status', 'updatedAt', 'url'],
+      ['arn', 'createdAt', 'name', 'region', 'status', 'updatedAt', 'url'],
+      ['arn', 'createdAt', 'name', 'region', 'status', 'updatedAt', 'url'],
     ]);
     expect(page.items[1]?.url).toBe(h.emulator.service('web-staging')?.url);
     port.destroy();
