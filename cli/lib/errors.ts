@@ -123,6 +123,23 @@ export function fromAwsError(error: unknown, site: CallSite): CliError {
       { cause: error },
     );
   }
+  const status =
+    e?.$metadata?.httpStatusCode ?? (e as { $response?: { statusCode?: number } })?.$response?.statusCode;
+  const unreadable =
+    ((name === 'Unknown' || name === 'UnknownError') && status !== undefined) ||
+    /Deserialization error/.test(message);
+  if (unreadable) {
+    // The SDK could not read an AWS answer: something else answered (a proxy, a web server).
+    const via = site.endpointVariable
+      ? ` If ${site.endpointVariable} is set, check that it points at ${site.service}.`
+      : '';
+    return new CliError(
+      `${what}: the answer${status !== undefined ? ` (HTTP ${status})` : ''} is not one of AWS's: the endpoint that answered is not ${site.service}.`,
+      ExitCode.ServicesFailed,
+      `Check your network or proxy.${via}`,
+      { cause: error },
+    );
+  }
   return new CliError(`${what} failed: ${name}: ${message}`, ExitCode.ServicesFailed, undefined, {
     cause: error,
   });

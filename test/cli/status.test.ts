@@ -1,4 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
@@ -165,6 +167,28 @@ describe('apprunner-scheduler status', () => {
     );
     expect(run.err).toContain('If AWS_ENDPOINT_URL_APPRUNNER is set, check it.');
     expect(run.err).not.toContain('AbortError');
+  });
+
+  it('exits 1 saying the endpoint is not App Runner when a web server that is not AWS answers', async () => {
+    // Prepare: a proxy or web server answering 404 pages
+    const server = createServer((_req, res) =>
+      res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>'),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+
+    // Act
+    const run = await runCli(['status', '--schedules', 'schedules.yml'], {
+      ...env,
+      AWS_ENDPOINT_URL_APPRUNNER: `http://127.0.0.1:${port}`,
+    }).finally(() => new Promise((resolve) => server.close(resolve)));
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.err).toContain(
+      "error: App Runner ListServices: the answer (HTTP 404) is not one of AWS's: the endpoint that answered is not App Runner.",
+    );
+    expect(run.err).toContain('If AWS_ENDPOINT_URL_APPRUNNER is set, check that it points at App Runner.');
   });
 
   it('exits 2 listing every problem of an invalid schedules file', async () => {
