@@ -202,16 +202,24 @@ export function untilCall(emulator: Emulator, ops: string[], timeoutMs = 30_000)
  * `{ PlanLambdaFunction: ['apprunner:ListServices', 'tag:GetResources'] }`.
  */
 export function actionsByFunction(shipped: Shipped): Record<string, string[]> {
-  const byKey = new Map(Object.keys(shipped.stack.functions).map((id) => [accessKeyOf(id), id]));
   const out: Record<string, Set<string>> = {};
-  for (const call of shipped.signedCalls) {
-    const fn = call.accessKeyId
-      ? (byKey.get(call.accessKeyId) ?? `unknown key ${call.accessKeyId}`)
-      : 'unsigned';
-    const action = `${call.api === 'tagging' ? 'tag' : 'apprunner'}:${call.op}`;
+  for (const { fn, action } of callsByFunction(shipped)) {
     const actions = out[fn] ?? new Set<string>();
     actions.add(action);
     out[fn] = actions;
   }
   return Object.fromEntries(Object.entries(out).map(([fn, actions]) => [fn, [...actions].sort()]));
+}
+
+/** Each signed call with the function that made it (by its key), its IAM action, and the tag keys it wrote. */
+export function callsByFunction(shipped: Shipped): Array<{ fn: string; action: string; tagKeys: string[] }> {
+  const byKey = new Map(Object.keys(shipped.stack.functions).map((id) => [accessKeyOf(id), id]));
+  return shipped.signedCalls.map((call) => {
+    const input = (call.input ?? {}) as { Tags?: Array<{ Key?: string }>; TagKeys?: string[] };
+    return {
+      fn: call.accessKeyId ? (byKey.get(call.accessKeyId) ?? `unknown key ${call.accessKeyId}`) : 'unsigned',
+      action: `${call.api === 'tagging' ? 'tag' : 'apprunner'}:${call.op}`,
+      tagKeys: [...(input.Tags ?? []).map((t) => t.Key ?? ''), ...(input.TagKeys ?? [])],
+    };
+  });
 }

@@ -26,6 +26,11 @@ export interface PackagedFunction {
   zipPath: string;
   /** The actions its execution role allows (every Allow statement of its inline policies). */
   allowedActions: string[];
+  /**
+   * For each action an Allow statement limits with `ForAllValues:StringEquals` on `aws:TagKeys`, the tag keys
+   * it allows (an action allowed without that condition is absent: any key).
+   */
+  allowedTagKeys: Record<string, string[]>;
 }
 
 export interface PackagedStack {
@@ -67,7 +72,7 @@ export function readPackagedStack(pkg: PackageResult, stackName: string): Packag
         Object.entries(variables).map(([k, v]) => [k, resolve(v, `${id}.Environment.Variables.${k}`)]),
       ),
       zipPath: join(pkg.dir, basename(s3Key)),
-      allowedActions: roleActions(template, p.Role, id),
+      ...roleActions(template, p.Role, id),
     };
   }
   const missing = FUNCTION_IDS.filter((id) => !functions[id]);
@@ -206,16 +211,31 @@ function resolver(template: CfnTemplate, stackName: string): Resolve {
   return resolve;
 }
 
-/** The actions a function's role allows: its `Role` must be a GetAtt of a role of this template. */
-function roleActions(template: CfnTemplate, role: unknown, fn: string): string[] {
+/** What a function's role allows: its `Role` must be a GetAtt of a role of this template. */
+function roleActions(
+  template: CfnTemplate,
+  role: unknown,
+  fn: string,
+): Pick<PackagedFunction, 'allowedActions' | 'allowedTagKeys'> {
   const roleId = (role as { 'Fn::GetAtt'?: [string, string] })?.['Fn::GetAtt']?.[0];
   const resource = roleId ? template.Resources[roleId] : undefined;
   if (resource?.Type !== 'AWS::IAM::Role') throw new Error(`${fn}.Role is not a role of this template`);
   const policies = (resource.Properties?.Policies ?? []) as Array<{
-    PolicyDocument?: { Statement?: Array<{ Effect?: string; Action?: string | string[] }> };
+    PolicyDocument?: {
+      Statement?: Array<{ Effect?: string; Action?: string | string[]; Condition?: Record<string, unknown> }>;
+    };
   }>;
-  return policies
+  const allows = policies
     .flatMap((p) => p.PolicyDocument?.Statement ?? [])
-    .filter((st) => st.Effect === 'Allow')
-    .flatMap((st) => (Array.isArray(st.Action) ? st.Action : st.Action ? [st.Action] : []));
+    .filter((st) => st.Effect === 'Allow');
+  const actionsOf = (st: (typeof allows)[number]) =>
+    Array.isArray(st.Action) ? st.Action : st.Action ? [st.Action] : [];
+  const allowedTagKeys: Record<string, string[]> = {};
+  for (const st of allows) {
+    const keys = (st.Condition?.['ForAllValues:StringEquals'] as { 'aws:TagKeys'?: string[] } | undefined)?.[
+      'aws:TagKeys'
+    ];
+    if (keys) for (const action of actionsOf(st)) allowedTagKeys[action] = keys;
+  }
+  return { allowedActions: allows.flatMap(actionsOf), allowedTagKeys };
 }

@@ -3,6 +3,7 @@ import { decodeBatch } from '../../lib/workflow/wire';
 import {
   ACCOUNT,
   actionsByFunction,
+  callsByFunction,
   PACKAGE_PARAMS,
   packageShipped,
   REGION,
@@ -371,5 +372,22 @@ describe('the packaged stack', () => {
       ]),
     );
     expect(Object.keys(used)).not.toContain('unsigned');
+  });
+
+  it("wrote and removed only the tag keys the caller's role allows it to (every run above)", () => {
+    // Act
+    const tagging = callsByFunction(stack()).filter(
+      (c) => c.action === 'apprunner:TagResource' || c.action === 'apprunner:UntagResource',
+    );
+
+    // Assess
+    const denied = tagging.flatMap(({ fn, action, tagKeys }) => {
+      const allowed =
+        stack().stack.functions[fn as keyof Shipped['stack']['functions']]?.allowedTagKeys[action];
+      return allowed ? tagKeys.filter((k) => !allowed.includes(k)).map((k) => `${fn}: ${action} ${k}`) : [];
+    });
+    expect(denied).toEqual([]);
+    // Not vacuous: the ready-by run above recorded its observed warm-up.
+    expect(tagging.flatMap((c) => c.tagKeys)).toContain('apprunner-scheduler:observed-warmup');
   });
 });
