@@ -330,6 +330,14 @@ describe('apprunner-scheduler status: which schedules', () => {
     await moto?.stop();
   });
 
+  /** `status --stage <stage>` with EventBridge Scheduler at moto: as JSON and as text. */
+  const statusOf = async (stage: string) => {
+    const withScheduler = { ...env, AWS_ENDPOINT_URL_SCHEDULER: moto.endpoint };
+    const json = await runCli(['status', '--stage', stage, '--json'], withScheduler);
+    const text = await runCli(['status', '--stage', stage], withScheduler);
+    return { json, text, status: JSON.parse(json.out) as StatusJson };
+  };
+
   it("takes the next actions from the stage's deployed schedules when it can read them, and says so", async () => {
     // Prepare
     const deployedNext = upcomingRuns(
@@ -339,18 +347,10 @@ describe('apprunner-scheduler status: which schedules', () => {
     )[0];
 
     // Act
-    const json = await runCli(['status', '--stage', 'test', '--json'], {
-      ...env,
-      AWS_ENDPOINT_URL_SCHEDULER: moto.endpoint,
-    });
-    const text = await runCli(['status', '--stage', 'test'], {
-      ...env,
-      AWS_ENDPOINT_URL_SCHEDULER: moto.endpoint,
-    });
+    const { json, text, status } = await statusOf('test');
 
     // Assess
     expect(json.code).toBe(0);
-    const status = JSON.parse(json.out) as StatusJson;
     expect(status.schedules).toEqual({ source: 'deployed', group: 'apprunner-scheduler-test' });
     const api = status.services.find((s) => s.name === 'api-staging');
     // The deployed cron fires 20 minutes before the ready-by time, and nothing in ./schedules.yml is used.
@@ -369,18 +369,10 @@ describe('apprunner-scheduler status: which schedules', () => {
 
   it('falls back to ./schedules.yml with a note naming why when the stage has no deployed schedules', async () => {
     // Act
-    const run = await runCli(['status', '--stage', 'nope', '--json'], {
-      ...env,
-      AWS_ENDPOINT_URL_SCHEDULER: moto.endpoint,
-    });
-    const text = await runCli(['status', '--stage', 'nope'], {
-      ...env,
-      AWS_ENDPOINT_URL_SCHEDULER: moto.endpoint,
-    });
+    const { json, text, status } = await statusOf('nope');
 
     // Assess
-    expect(run.code).toBe(0);
-    const status = JSON.parse(run.out) as StatusJson;
+    expect(json.code).toBe(0);
     expect(status.schedules).toMatchObject({ source: 'file', file: 'schedules.yml' });
     expect(status.schedules.note).toContain(
       'deployed schedules of stage nope not read: No EventBridge Scheduler schedule group "apprunner-scheduler-nope" in us-east-1',
