@@ -7,7 +7,7 @@ import {
 } from '../../lib/contract/execution-input';
 import type { ServiceResult } from '../../lib/contract/execution-result';
 import { READY_PATH_TAG, readObservedWarmup } from '../../lib/contract/tags';
-import type { FreezeStore } from '../../lib/freeze/freeze';
+import type { FreezeReader } from '../../lib/freeze/freeze';
 import type { Clock } from '../../lib/runtime/clock';
 import type { Config } from '../../lib/runtime/config';
 import type { Log } from '../../lib/runtime/powertools';
@@ -48,7 +48,7 @@ export interface PlanDeps {
   config: Config;
   log: Log;
   /** The stage's freeze, when freezes are used. */
-  freeze?: FreezeStore;
+  freeze?: FreezeReader;
 }
 
 /**

@@ -1,23 +1,38 @@
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { guarded } from '../../lib/app-runner/guarded';
 import { lambdaAppRunner, lambdaClientOptions } from '../../lib/app-runner/lambda';
 import { lambdaTagIndex } from '../../lib/app-runner/lambda-tag-index';
 import { boundEachCall, clientConfig } from '../../lib/app-runner/sdk-clients';
-import type { FreezeStore } from '../../lib/freeze/freeze';
-import { SsmFreezeStore } from '../../lib/freeze/ssm-store';
+import { type FreezeReader, freezeFromParameter } from '../../lib/freeze/freeze';
 import type { Config } from '../../lib/runtime/config';
 import { makeHandler } from '../../lib/runtime/handler';
 import { tracer } from '../../lib/runtime/powertools';
 import { lambdaRuntime, type RuntimeSource } from '../../lib/runtime/runtime';
 import { type PlanEvent, type PlanResult, plan } from './core';
 
-/** The freeze store as Lambda builds it: the stage's SSM parameter, when one is configured. */
-function lambdaFreeze(config: Config): FreezeStore | undefined {
-  if (!config.FREEZE_PARAMETER_NAME) return undefined;
-  // Bounded like App Runner's and the tag index's clients: a slow SSM must not hold Plan to its time-out.
-  const options = lambdaClientOptions(config);
-  const client = tracer.captureAWSv3Client(new SSMClient(clientConfig(config.AWS_REGION, options)));
-  return new SsmFreezeStore(boundEachCall(client, options), config.FREEZE_PARAMETER_NAME);
+/**
+ * The freeze as Lambda reads it: the stage's SSM parameter, when one is configured. Only scheduled runs read
+ * it, so the SSM client loads on the first read, not at cold start (~60 ms that on-call runs do not wait for).
+ */
+function lambdaFreeze(config: Config): FreezeReader | undefined {
+  const name = config.FREEZE_PARAMETER_NAME;
+  if (!name) return undefined;
+  let reader: Promise<() => Promise<string | undefined>> | undefined;
+  const load = async () => {
+    const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
+    // Bounded like App Runner's and the tag index's clients: a slow SSM must not hold Plan to its time-out.
+    const options = lambdaClientOptions(config);
+    const client = boundEachCall(
+      tracer.captureAWSv3Client(new SSMClient(clientConfig(config.AWS_REGION, options))),
+      options,
+    );
+    return async () => (await client.send(new GetParameterCommand({ Name: name }))).Parameter?.Value;
+  };
+  return {
+    get: async () => {
+      reader ??= load();
+      return freezeFromParameter(await reader, name);
+    },
+  };
 }
 
 /** Plan: validate the execution input, resolve the targets, decide per service. */

@@ -1,6 +1,6 @@
 import type { ExecutionInput } from '../../lib/contract/execution-input';
 import type { SkippedRun } from '../../lib/contract/execution-result';
-import { activeFreeze, type FreezeStore, freezeEnd, InvalidFreezeError } from '../../lib/freeze/freeze';
+import { activeFreeze, type FreezeReader, freezeEnd, InvalidFreezeError } from '../../lib/freeze/freeze';
 import type { Log } from '../../lib/runtime/powertools';
 import { horizonWarning, skippedDay } from '../../lib/schedules/run-calendar';
 
@@ -10,7 +10,7 @@ import { horizonWarning, skippedDay } from '../../lib/schedules/run-calendar';
  * (anything not `schedule:`) are never held back.
  */
 export interface GateDeps {
-  freeze?: FreezeStore;
+  freeze?: FreezeReader;
   now: number;
   log: Log;
 }

@@ -96,9 +96,13 @@ export function freezeParameterName(stage: string): string {
 }
 
 /** Where a freeze is kept. One contract test suite runs against every implementation. */
-export interface FreezeStore {
+/** What Plan needs of the freeze: reading it. */
+export interface FreezeReader {
   /** The stored freeze, expired or not; undefined when there is none. @throws InvalidFreezeError */
   get(): Promise<Freeze | undefined>;
+}
+
+export interface FreezeStore extends FreezeReader {
   /** Stores a freeze, replacing any other. */
   put(freeze: Freeze): Promise<void>;
   /** Removes the freeze; resolves to whether there was one. */
@@ -106,7 +110,29 @@ export interface FreezeStore {
 }
 
 /** The freeze in force at `now`, if any (an expired one is ignored, never acted on). */
-export async function activeFreeze(store: FreezeStore, now: number): Promise<Freeze | undefined> {
+export async function activeFreeze(store: FreezeReader, now: number): Promise<Freeze | undefined> {
   const freeze = await store.get();
   return isFrozen(freeze, now) ? freeze : undefined;
+}
+
+/**
+ * The freeze an SSM parameter holds, read through any GetParameter call: undefined when the parameter does
+ * not exist (never frozen, or lifted).
+ * @throws InvalidFreezeError for a value that is not a freeze; the call's own errors otherwise
+ */
+export async function freezeFromParameter(
+  getParameter: () => Promise<string | undefined>,
+  parameterName: string,
+): Promise<Freeze | undefined> {
+  try {
+    const value = await getParameter();
+    return value === undefined ? undefined : parseFreeze(value, `SSM parameter ${parameterName}`);
+  } catch (error) {
+    if (isParameterNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+export function isParameterNotFound(error: unknown): boolean {
+  return (error as { name?: string } | undefined)?.name === 'ParameterNotFound';
 }

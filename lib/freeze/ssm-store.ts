@@ -4,7 +4,13 @@ import {
   PutParameterCommand,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
-import { type Freeze, type FreezeStore, parseFreeze, serializeFreeze } from './freeze';
+import {
+  type Freeze,
+  type FreezeStore,
+  freezeFromParameter,
+  isParameterNotFound,
+  serializeFreeze,
+} from './freeze';
 
 /**
  * The freeze in an SSM parameter (String, JSON; see {@link Freeze}). Reading needs only
@@ -18,15 +24,12 @@ export class SsmFreezeStore implements FreezeStore {
     readonly parameterName: string,
   ) {}
 
-  async get(): Promise<Freeze | undefined> {
-    try {
-      const out = await this.client.send(new GetParameterCommand({ Name: this.parameterName }));
-      const value = out.Parameter?.Value;
-      return value === undefined ? undefined : parseFreeze(value, `SSM parameter ${this.parameterName}`);
-    } catch (error) {
-      if (isParameterNotFound(error)) return undefined;
-      throw error;
-    }
+  get(): Promise<Freeze | undefined> {
+    return freezeFromParameter(
+      async () =>
+        (await this.client.send(new GetParameterCommand({ Name: this.parameterName }))).Parameter?.Value,
+      this.parameterName,
+    );
   }
 
   async put(freeze: Freeze): Promise<void> {
@@ -50,8 +53,4 @@ export class SsmFreezeStore implements FreezeStore {
       throw error;
     }
   }
-}
-
-function isParameterNotFound(error: unknown): boolean {
-  return (error as { name?: string } | undefined)?.name === 'ParameterNotFound';
 }

@@ -4,7 +4,7 @@ import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { AlertPublisher } from '../alerts';
 import type { AppRunnerPort } from '../app-runner/port';
 import type { TagIndex } from '../app-runner/tag-index';
-import type { FreezeStore } from '../freeze/freeze';
+import type { FreezeReader } from '../freeze/freeze';
 import { HttpReadinessProbe, type ReadinessProbe } from '../readiness/probe';
 import { type Clock, systemClock } from './clock';
 import { type Config, loadConfig } from './config';
@@ -22,7 +22,7 @@ export interface Runtime {
   tagIndex?: TagIndex;
   alerts: AlertPublisher;
   /** Where the stage's freeze is read; undefined when freezes are not used (no FREEZE_PARAMETER_NAME). */
-  freeze?: FreezeStore;
+  freeze?: FreezeReader;
   /** The readiness probe (Start and Check); without it, a resumed service is done at RUNNING. */
   probe?: ReadinessProbe;
   logger: Logger;
@@ -35,7 +35,7 @@ export interface Adapters {
   appRunner?: (config: Config) => AppRunnerPort;
   tagIndex?: (config: Config) => TagIndex;
   alerts?: (config: Config) => AlertPublisher;
-  freeze?: (config: Config) => FreezeStore | undefined;
+  freeze?: (config: Config) => FreezeReader | undefined;
   probe?: (config: Config) => ReadinessProbe;
 }
 
