@@ -202,7 +202,11 @@ async function runStatus(opts: StatusOptions): Promise<number> {
     io.out(`${lines.length} App Runner service(s) in ${region}${filter} at ${formatUtc(now)}:`);
     if (freeze.freeze) io.out(`Scheduled runs of stage ${stage}: ${freezeText(freeze.freeze, now)}.`);
     else if (!freeze.error && !freeze.skipped) io.out(`Scheduled runs of stage ${stage}: not frozen.`);
-    io.out(`Next actions from ${sourceText(source, region)}.`);
+    io.out(
+      source.source === 'none'
+        ? 'No schedules read: NEXT is empty.'
+        : `Next actions from ${sourceText(source, region)}.`,
+    );
     io.out('');
     io.out(table(['SERVICE', 'STATUS', 'LEASE', 'OPT-OUT', 'NEXT', 'LOCAL TIME', 'UTC'], rows));
     if (source.source !== 'deployed' && source.note) io.err(`note: ${source.note}`);
@@ -267,10 +271,9 @@ function fromDeployed(s: DeployedSchedule, now: number): ScheduleNext[] {
   ];
 }
 
-function sourceText(source: ScheduleSource, region: string): string {
+function sourceText(source: Exclude<ScheduleSource, { source: 'none' }>, region: string): string {
   if (source.source === 'deployed') return `the deployed schedules (group ${source.group} in ${region})`;
-  if (source.source === 'file') return source.file === DEFAULT_SCHEDULES ? `./${source.file}` : source.file;
-  return 'no schedules';
+  return source.file === DEFAULT_SCHEDULES ? `./${source.file}` : source.file;
 }
 
 function skipText(next: NextAction): string {

@@ -151,6 +151,7 @@ describe('the installed package', () => {
 
       // Act
       const status = installed(['status', '--json'], { AWS_ENDPOINT_URL_APPRUNNER: endpoint });
+      const text = installed(['status'], { AWS_ENDPOINT_URL_APPRUNNER: endpoint });
 
       // Assess
       expect(status.stderr).toBe('');
@@ -158,6 +159,10 @@ describe('the installed package', () => {
       const printed = JSON.parse(status.stdout) as { region: string; services: Array<{ name: string }> };
       expect(printed.region).toBe('us-east-1');
       expect(printed.services).toHaveLength(9);
+      // Outside a checkout, practising: no schedules to read, and it says so.
+      expect(text.status).toBe(0);
+      expect(text.stdout).toContain('No schedules read: NEXT is empty.');
+      expect(text.stderr).toContain('no ./schedules.yml here either (--schedules <file> reads one)');
     } finally {
       emulator.kill('SIGTERM');
       expect(await exited).toBe(0);
