@@ -2,7 +2,7 @@ import type { ServiceStatus } from '../../lib/app-runner/port';
 import { MAX_OBSERVED_WARMUP_SECONDS, warmupChanged } from '../../lib/contract/tags';
 import { describeAnswer, isGoodAnswer } from '../../lib/readiness/probe';
 import type { BatchState, TrackedService } from '../../lib/workflow/batch';
-import { type EngineDeps, finish } from './apply';
+import { addNotes, type EngineDeps, finish } from './apply';
 import { afterProbe } from './outcome';
 import { probeDueAt } from './pacing';
 
@@ -93,5 +93,15 @@ function record(s: BatchState, svc: TrackedService, good: boolean, answer: strin
 function noteWarmup(s: BatchState, svc: TrackedService, now: number): void {
   if (s.run.readyBy === undefined || svc.runningAt === undefined) return;
   const observed = Math.min(MAX_OBSERVED_WARMUP_SECONDS, Math.ceil((now - svc.runningAt) / 1000));
-  if (warmupChanged(svc.observedWarmupSeconds, observed)) svc.warmupToRecord = observed;
+  if (!warmupChanged(svc.observedWarmupSeconds, observed)) return;
+  svc.warmupToRecord = observed;
+  // A miss the warm-up explains is said on the service's line (and so in the alert), for the person at 07:00.
+  const allowed = svc.observedWarmupSeconds ?? s.settings.readyWarmupSeconds;
+  if (now > Date.parse(s.run.readyBy) && observed > allowed) {
+    const source =
+      svc.observedWarmupSeconds === undefined ? 'READY_WARMUP_SECONDS' : 'its last ready-by wake-up';
+    addNotes(svc, [
+      `its warm-up took ${observed} s, longer than the ${allowed} s allowed for (${source}); recorded for its next ready-by start`,
+    ]);
+  }
 }

@@ -304,9 +304,15 @@ export function alertMessage(report: ExecutionReport, region: string): string {
   if (late.length > 0) {
     lines.push('', `Ready late (asked to be ready by ${late[0]?.readyBy}):`);
     for (const s of late) {
-      lines.push(`  - ${s.serviceName}: ready at ${s.readyAt ?? s.runningAt}, ${s.missedBySeconds}s late`);
+      const why = s.notes?.find((n) => n.startsWith('its warm-up took'));
+      lines.push(
+        `  - ${s.serviceName}: ready at ${s.readyAt ?? s.runningAt}, ${s.missedBySeconds}s late${why ? ` — ${why}` : ''}`,
+      );
     }
-    lines.push('  Their resumes took longer than their history predicted; the next run learns from it.');
+    lines.push(
+      '  A resume that took longer than its history, or a warm-up longer than allowed for, makes a service late;',
+      '  the next ready-by run starts from both.',
+    );
   }
   if (bad.length > 0) {
     lines.push('', 'Needs attention:');

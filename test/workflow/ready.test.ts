@@ -299,6 +299,10 @@ describe("ready-by wake-ups learn each service's warm-up", () => {
     // Assess
     expect(first.outcome('heavy')).toMatchObject({ outcome: 'SUCCEEDED' });
     expect(first.outcome('heavy').missedBySeconds).toBeGreaterThan(0);
+    expect(first.outcome('heavy').notes).toEqual([
+      `its warm-up took ${observed} s, longer than the 30 s allowed for (READY_WARMUP_SECONDS); recorded for its next ready-by start`,
+    ]);
+    expect(first.result.alerts[0]?.message).toContain(`its warm-up took ${observed} s`);
     // RUNNING seen → two good answers in a row: the warm-up plus at most a few probe intervals.
     expect(Number(observed)).toBeGreaterThanOrEqual(240);
     expect(Number(observed)).toBeLessThanOrEqual(250);
