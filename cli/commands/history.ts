@@ -51,8 +51,9 @@ export function register(program: Command): void {
     .summary('Recent runs, newest first: who, what, how it ended, which services failed and why')
     .description(
       'What happened last night, in one command: the recent runs of the deployed workflow, newest first — ' +
-        'when, who or which schedule, the action, the summary, the final status, and each service that ' +
-        'failed and why. A skipped run (freeze, holiday) says why it was skipped.',
+        'when, who or which schedule, the action, the summary, the final status, each service that ' +
+        'failed and why, and each service of a ready-by run that was ready late. A skipped run (freeze, ' +
+        'holiday) says why it was skipped.',
     )
     .option(
       '--since <when>',
@@ -74,8 +75,10 @@ export function register(program: Command): void {
       `
 Columns: STARTED (UTC), BY (requestedBy: schedule:<name>, user:<name>, runbook:<name>), ACTION (resume or
 pause; "dry" for a dry run), STATUS (the execution's: SUCCEEDED, FAILED when a service failed or the run
-broke, RUNNING…), RESULT (services ok / skipped / failed, a whole-run skip, or NO_TARGETS). Failed services
-follow their run, indented, with the reason (see docs/RUNBOOK.md "Outcomes and reasons").
+broke, RUNNING…), RESULT (services ok / skipped / failed / late, a whole-run skip, or NO_TARGETS). Failed
+services follow their run, indented, with the reason (see docs/RUNBOOK.md "Outcomes and reasons"); so do
+services of a ready-by run that were ready after its ready-by time, by how much and, when the warm-up
+explains it, why.
 
 Exit codes: 0 listed (whatever the runs' outcomes), 1 Step Functions unreachable or failing, 2 usage error,
 no credentials or region, state machine not found, access denied.
@@ -176,6 +179,12 @@ function runTable(runs: HistoryRun[]): string {
     for (const f of run.failed) {
       out.push(
         `    ${f.serviceName}: ${f.outcome}${f.reason ? ` ${f.reason}` : ''}${f.error ? ` — ${f.error}` : ''}`,
+      );
+    }
+    for (const l of run.late ?? []) {
+      const why = l.notes?.find((n) => n.startsWith('its warm-up took'));
+      out.push(
+        `    ${l.serviceName}: ready ${l.missedBySeconds}s after its ready-by time ${l.readyBy ? formatUtc(l.readyBy) : ''}${why ? ` — ${why}` : ''}`,
       );
     }
     if (run.error) out.push(`    ${run.error.name}: ${run.error.cause}`);

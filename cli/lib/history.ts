@@ -49,6 +49,8 @@ export interface HistoryRun {
   warnings?: string[];
   /** Services that ended FAILED or TIMED_OUT, and why. */
   failed: Array<Pick<ServiceResult, 'serviceName' | 'outcome' | 'reason' | 'error'>>;
+  /** Ready-by runs: the services that were ready after `readyBy`, by how much, and why when it is known. */
+  late?: Array<Pick<ServiceResult, 'serviceName' | 'readyBy' | 'readyAt' | 'missedBySeconds' | 'notes'>>;
   /** The execution failed without a report (invalid input, a step that failed for good…). */
   error?: { name: string; cause: string };
   /** With a service filter: that service's line of the report. */
@@ -157,6 +159,16 @@ export function toRun(
     const line = service ? report.services.find((s) => s.serviceName === service) : undefined;
     if (line) run.service = line;
     run.summary = report.summary;
+    const late = report.services.filter((s) => (s.missedBySeconds ?? 0) > 0);
+    if (late.length > 0) {
+      run.late = late.map((s) => ({
+        serviceName: s.serviceName,
+        ...(s.readyBy ? { readyBy: s.readyBy } : {}),
+        ...(s.readyAt ? { readyAt: s.readyAt } : {}),
+        ...(s.missedBySeconds !== undefined ? { missedBySeconds: s.missedBySeconds } : {}),
+        ...(s.notes?.length ? { notes: s.notes } : {}),
+      }));
+    }
     if (report.skippedRun) run.skippedRun = report.skippedRun;
     if (report.warnings?.length) run.warnings = report.warnings;
   } else if (status !== 'RUNNING' && status !== 'SUCCEEDED') {
@@ -179,6 +191,7 @@ export function summaryText(run: HistoryRun): string {
     if (s.skipped) parts.push(`${s.skipped} skipped`);
     if (s.failed) parts.push(`${s.failed} failed`);
     if (s.timedOut) parts.push(`${s.timedOut} timed out`);
+    if (run.late?.length) parts.push(`${run.late.length} late`);
     return `${parts.join(', ')} of ${s.targeted}`;
   }
   if (run.error) return run.error.name;

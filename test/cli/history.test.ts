@@ -98,6 +98,41 @@ describe('apprunner-scheduler history against Step Functions (moto)', () => {
     expect(run.out).toContain('    worker: FAILED NOT_READY — no answer below 500 within 300 s (last: 502)');
   });
 
+  it('shows a ready-by run whose services were ready late, by how much, and why when the warm-up explains it', async () => {
+    // Prepare
+    const why =
+      'its warm-up took 242 s, longer than the 30 s allowed for (READY_WARMUP_SECONDS); recorded for its next ready-by start';
+    const late = report('resume', [
+      result('api-staging', 'SUCCEEDED', { readyBy: '2026-11-28T06:00:00.000Z', missedBySeconds: 0 }),
+      result('heavy', 'SUCCEEDED', {
+        readyBy: '2026-11-28T06:00:00.000Z',
+        readyAt: '2026-11-28T06:02:31.000Z',
+        missedBySeconds: 151,
+        notes: [why],
+      }),
+    ]);
+    const arn = await runOnce(standInWorkflow(late), input('schedule:weekday-morning'));
+
+    // Act
+    const text = await runCli(['history', '--state-machine-arn', arn], env);
+    const json = await runCli(['history', '--state-machine-arn', arn, '--json'], env);
+
+    // Assess
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/schedule:weekday-morning\s+resume\s+SUCCEEDED\s+2 ok, 1 late of 2/);
+    expect(text.out).toContain(`    heavy: ready 151s after its ready-by time 2026-11-28 06:00Z — ${why}`);
+    expect(text.out).not.toContain('api-staging: ready');
+    expect((JSON.parse(json.out) as { runs: Array<{ late?: unknown }> }).runs[0]?.late).toEqual([
+      {
+        serviceName: 'heavy',
+        readyBy: '2026-11-28T06:00:00.000Z',
+        readyAt: '2026-11-28T06:02:31.000Z',
+        missedBySeconds: 151,
+        notes: [why],
+      },
+    ]);
+  });
+
   it("with --service shows that service's line of each run", async () => {
     // Prepare
     const ok = report('resume', [
