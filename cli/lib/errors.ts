@@ -1,4 +1,5 @@
 import { AppRunnerCallError } from '../../lib/app-runner/port';
+import { isNetworkError } from '../../lib/app-runner/sdk-clients';
 import { InvalidInputError } from '../../lib/runtime/errors';
 import { ExitCode } from '../exit-codes';
 import { UsageError } from './args';
@@ -158,13 +159,6 @@ function isRequestTimeout(e: { name?: string }): boolean {
 function timeoutSeconds(message: string): number {
   const ms = /(\d+) ?ms/.exec(message)?.[1];
   return (ms ? Number(ms) : REQUEST_TIMEOUT_MS) / 1000;
-}
-
-function isNetworkError(e: { name?: string; code?: string; message?: string }): boolean {
-  const text = `${e?.name ?? ''} ${e?.code ?? ''} ${e?.message ?? ''}`;
-  return /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|socket hang up|TimeoutError|timed out/i.test(
-    text,
-  );
 }
 
 /**

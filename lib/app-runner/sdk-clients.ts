@@ -137,10 +137,15 @@ export function classifySdkError<K extends AppRunnerErrorKind>(
   return { kind: 'Other', name, message };
 }
 
-/** A failure to reach the service at all (time-out, abort, connection refused or reset). */
-function isNetworkError(e: { name?: string; code?: string; message?: string }): boolean {
-  const text = `${e.name ?? ''} ${e.code ?? ''} ${e.message ?? ''}`;
-  return /Timeout|Abort|ECONNRESET|ECONNREFUSED|EPIPE|socket hang up|ETIMEDOUT|EAI_AGAIN/i.test(text);
+/**
+ * A failure to reach the service at all: a time-out or abort, a connection refused, reset or cut, a host
+ * not found or unreachable. One list for the functions (retried as unavailable) and the CLI ("Cannot reach").
+ */
+export function isNetworkError(e: { name?: string; code?: string; message?: string } | undefined): boolean {
+  const text = `${e?.name ?? ''} ${e?.code ?? ''} ${e?.message ?? ''}`;
+  return /Timeout|Abort|timed out|ECONNRESET|ECONNREFUSED|EPIPE|ENOTFOUND|EHOSTUNREACH|socket hang up|ETIMEDOUT|EAI_AGAIN/i.test(
+    text,
+  );
 }
 
 /**
