@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A message the functions published, as SNS received it on the wire. */
@@ -25,45 +25,38 @@ export interface SnsRecorder {
  */
 export async function startSnsRecorder(topicArns: string[]): Promise<SnsRecorder> {
   const published: PublishedMessage[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      body += chunk;
-    });
-    req.on('end', () => {
-      const form = new URLSearchParams(body);
-      const requestId = randomUUID();
-      const answer = (status: number, xml: string) => {
-        res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
-        res.end(xml);
-      };
-      const fail = (status: number, code: string, message: string) =>
-        answer(
-          status,
-          `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
-        );
-      if (form.get('Action') !== 'Publish') return fail(400, 'InvalidAction', 'only Publish is modelled');
-      const topicArn = form.get('TopicArn') ?? '';
-      if (!topicArns.includes(topicArn)) return fail(404, 'NotFound', 'Topic does not exist');
-      const attributes: Record<string, string> = {};
-      for (let i = 1; form.has(`MessageAttributes.entry.${i}.Name`); i++) {
-        attributes[form.get(`MessageAttributes.entry.${i}.Name`)!] =
-          form.get(`MessageAttributes.entry.${i}.Value.StringValue`) ?? '';
-      }
-      const subject = form.get('Subject') ?? undefined;
-      published.push({
-        topicArn,
-        ...(subject !== undefined ? { subject } : {}),
-        message: form.get('Message') ?? '',
-        attributes,
-      });
-      const messageId = randomUUID();
-      return answer(
-        200,
-        `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></PublishResponse>`,
+  const server = serve((_req, body, res) => {
+    const form = new URLSearchParams(body);
+    const requestId = randomUUID();
+    const answer = (status: number, xml: string) => {
+      res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
+      res.end(xml);
+    };
+    const fail = (status: number, code: string, message: string) =>
+      answer(
+        status,
+        `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
       );
+    if (form.get('Action') !== 'Publish') return fail(400, 'InvalidAction', 'only Publish is modelled');
+    const topicArn = form.get('TopicArn') ?? '';
+    if (!topicArns.includes(topicArn)) return fail(404, 'NotFound', 'Topic does not exist');
+    const attributes: Record<string, string> = {};
+    for (let i = 1; form.has(`MessageAttributes.entry.${i}.Name`); i++) {
+      attributes[form.get(`MessageAttributes.entry.${i}.Name`)!] =
+        form.get(`MessageAttributes.entry.${i}.Value.StringValue`) ?? '';
+    }
+    const subject = form.get('Subject') ?? undefined;
+    published.push({
+      topicArn,
+      ...(subject !== undefined ? { subject } : {}),
+      message: form.get('Message') ?? '',
+      attributes,
     });
+    const messageId = randomUUID();
+    return answer(
+      200,
+      `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></PublishResponse>`,
+    );
   });
   return { ...(await listen(server)), published };
 }
@@ -119,32 +112,37 @@ export interface SsmStandIn {
  */
 export async function startSsmStandIn(parameters: Record<string, string>): Promise<SsmStandIn> {
   const reads: string[] = [];
-  const server = createServer((req, res) => {
+  const server = serve((req, body, res) => {
+    const answer = (status: number, value: unknown) => {
+      res.writeHead(status, {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amzn-requestid': randomUUID(),
+      });
+      res.end(JSON.stringify(value));
+    };
+    if (req.headers['x-amz-target'] !== 'AmazonSSM.GetParameter') {
+      return answer(400, { __type: 'InvalidAction', message: 'only GetParameter is modelled' });
+    }
+    const name = String((JSON.parse(body || '{}') as { Name?: unknown }).Name ?? '');
+    reads.push(name);
+    const value = parameters[name];
+    if (value === undefined)
+      return answer(400, { __type: 'ParameterNotFound', message: `${name} not found` });
+    return answer(200, { Parameter: { Name: name, Type: 'String', Value: value, Version: 1 } });
+  });
+  return { ...(await listen(server)), reads };
+}
+
+/** An HTTP server that hands each request to `handle` with its whole body. */
+function serve(handle: (req: IncomingMessage, body: string, res: ServerResponse) => void): Server {
+  return createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => {
       body += chunk;
     });
-    req.on('end', () => {
-      const answer = (status: number, value: unknown) => {
-        res.writeHead(status, {
-          'content-type': 'application/x-amz-json-1.1',
-          'x-amzn-requestid': randomUUID(),
-        });
-        res.end(JSON.stringify(value));
-      };
-      if (req.headers['x-amz-target'] !== 'AmazonSSM.GetParameter') {
-        return answer(400, { __type: 'InvalidAction', message: 'only GetParameter is modelled' });
-      }
-      const name = String((JSON.parse(body || '{}') as { Name?: unknown }).Name ?? '');
-      reads.push(name);
-      const value = parameters[name];
-      if (value === undefined)
-        return answer(400, { __type: 'ParameterNotFound', message: `${name} not found` });
-      return answer(200, { Parameter: { Name: name, Type: 'String', Value: value, Version: 1 } });
-    });
+    req.on('end', () => handle(req, body, res));
   });
-  return { ...(await listen(server)), reads };
 }
 
 /** Listens on a free local port; `stop` closes the server and its open connections. */
