@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import { warmupMissNoteOf } from '../../lib/contract/execution-result';
 import { ExitCode } from '../exit-codes';
 import { parseDuration } from '../lib/args';
 import { resolveRegion, sfnClient } from '../lib/aws';
@@ -182,7 +183,7 @@ function runTable(runs: HistoryRun[]): string {
       );
     }
     for (const l of run.late ?? []) {
-      const why = l.notes?.find((n) => n.startsWith('its warm-up took'));
+      const why = warmupMissNoteOf(l.notes);
       out.push(
         `    ${l.serviceName}: ready ${l.missedBySeconds}s after its ready-by time ${l.readyBy ? formatUtc(l.readyBy) : ''}${why ? ` — ${why}` : ''}`,
       );

@@ -43,6 +43,7 @@ export function finish(s: BatchState, svc: TrackedService, verdict: Finish, now:
     'readyPathTag',
     'readyPath',
     'observedWarmupSeconds',
+    'runningSince',
     'memoryMb',
     'scalingArn',
     'pausedSince',

@@ -1,4 +1,5 @@
 import type { ServiceStatus } from '../../lib/app-runner/port';
+import { warmupMissNote } from '../../lib/contract/execution-result';
 import { MAX_OBSERVED_WARMUP_SECONDS, warmupChanged } from '../../lib/contract/tags';
 import { describeAnswer, isGoodAnswer } from '../../lib/readiness/probe';
 import type { BatchState, TrackedService } from '../../lib/workflow/batch';
@@ -87,12 +88,13 @@ function record(s: BatchState, svc: TrackedService, good: boolean, answer: strin
 }
 
 /**
- * A ready-by resume remembers the warm-up it observed (RUNNING seen → ready) for the next ready-by start,
+ * A ready-by resume remembers the warm-up it observed (its operation's end → ready) for the next ready-by start,
  * when it differs noticeably from what the tag holds; ./warmup.ts writes it with spare request budget.
  */
 function noteWarmup(s: BatchState, svc: TrackedService, now: number): void {
-  if (s.run.readyBy === undefined || svc.runningAt === undefined) return;
-  const observed = Math.min(MAX_OBSERVED_WARMUP_SECONDS, Math.ceil((now - svc.runningAt) / 1000));
+  const since = svc.runningSince ?? svc.runningAt;
+  if (s.run.readyBy === undefined || since === undefined) return;
+  const observed = Math.min(MAX_OBSERVED_WARMUP_SECONDS, Math.ceil((now - since) / 1000));
   if (!warmupChanged(svc.observedWarmupSeconds, observed)) return;
   svc.warmupToRecord = observed;
   // A miss the warm-up explains is said on the service's line (and so in the alert), for the person at 07:00.
@@ -100,8 +102,6 @@ function noteWarmup(s: BatchState, svc: TrackedService, now: number): void {
   if (now > Date.parse(s.run.readyBy) && observed > allowed) {
     const source =
       svc.observedWarmupSeconds === undefined ? 'READY_WARMUP_SECONDS' : 'its last ready-by wake-up';
-    addNotes(svc, [
-      `its warm-up took ${observed} s, longer than the ${allowed} s allowed for (${source}); recorded for its next ready-by start`,
-    ]);
+    addNotes(svc, [warmupMissNote(observed, allowed, source)]);
   }
 }

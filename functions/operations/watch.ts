@@ -251,6 +251,10 @@ async function reachRunning(
 ): Promise<void> {
   const now = deps.clock.now();
   svc.runningAt = now;
+  // A ready-by start allows for the warm-up from the operation's end, which a late look can be well after.
+  if (s.run.readyBy !== undefined && info.updatedAt !== undefined && info.updatedAt < now) {
+    svc.runningSince = info.updatedAt;
+  }
   // The probe's path depends on the full service (health check, ingress), and the savings estimate on its
   // memory: read it when only a summary came.
   const needsProbePath =

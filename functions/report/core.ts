@@ -1,5 +1,10 @@
 import type { AlertPublisher } from '../../lib/alerts';
-import type { ExecutionReport, RunSummary, ServiceResult } from '../../lib/contract/execution-result';
+import {
+  type ExecutionReport,
+  type RunSummary,
+  type ServiceResult,
+  warmupMissNoteOf,
+} from '../../lib/contract/execution-result';
 import type { Clock } from '../../lib/runtime/clock';
 import type { Config } from '../../lib/runtime/config';
 import { describeError } from '../../lib/runtime/errors';
@@ -304,7 +309,7 @@ export function alertMessage(report: ExecutionReport, region: string): string {
   if (late.length > 0) {
     lines.push('', `Ready late (asked to be ready by ${late[0]?.readyBy}):`);
     for (const s of late) {
-      const why = s.notes?.find((n) => n.startsWith('its warm-up took'));
+      const why = warmupMissNoteOf(s.notes);
       lines.push(
         `  - ${s.serviceName}: ready at ${s.readyAt ?? s.runningAt}, ${s.missedBySeconds}s late${why ? ` — ${why}` : ''}`,
       );

@@ -91,3 +91,18 @@ export interface ExecutionReport {
    */
   truncated?: { compacted: number; omitted: Partial<Record<Outcome, number>>; limit: string };
 }
+
+const WARMUP_MISS = 'its warm-up took ';
+
+/**
+ * The note on the line of a ready-by service whose miss its warm-up explains; the alert and `history`
+ * quote it ({@link warmupMissNoteOf}).
+ */
+export function warmupMissNote(observedSeconds: number, allowedSeconds: number, allowedFrom: string): string {
+  return `${WARMUP_MISS}${observedSeconds} s after its resume ended, longer than the ${allowedSeconds} s allowed for (${allowedFrom}); to be recorded for its next ready-by start`;
+}
+
+/** The warm-up note among a line's notes, if there is one. */
+export function warmupMissNoteOf(notes: readonly string[] | undefined): string | undefined {
+  return notes?.find((n) => n.startsWith(WARMUP_MISS));
+}

@@ -102,6 +102,8 @@ export interface TrackedService {
   scalingArn?: string;
   /** Resume: epoch ms RUNNING was seen; the probe's good answers in a row, count, last answer; next probe. */
   runningAt?: number;
+  /** Ready-by resume: epoch ms its operation ended (App Runner's UpdatedAt), when earlier than RUNNING was seen. */
+  runningSince?: number;
   probeStreak?: number;
   probes?: number;
   lastProbe?: string;

@@ -81,6 +81,8 @@ export interface WireService {
   sa?: number;
   /** RUNNING seen at; probe streak, count, last answer, next probe at; ready at. */
   ra?: number;
+  /** Operation ended at (UpdatedAt; ready-by resumes). */
+  rn?: number;
   pk?: number;
   pn?: number;
   pl?: string;
@@ -219,6 +221,7 @@ function encodeService(svc: TrackedService, c: Codec): WireService {
   if (svc.memoryMb !== undefined) w.mm = svc.memoryMb;
   if (svc.scalingArn) w.sa = c.scaling.indexOf(svc.scalingArn);
   if (svc.runningAt !== undefined) w.ra = rel(svc.runningAt);
+  if (svc.runningSince !== undefined) w.rn = rel(svc.runningSince);
   if (svc.probeStreak) w.pk = svc.probeStreak;
   if (svc.probes) w.pn = svc.probes;
   if (svc.lastProbe) w.pl = cap(svc.lastProbe);
@@ -297,6 +300,7 @@ function decodeService(
     ...(w.mm !== undefined ? { memoryMb: w.mm } : {}),
     ...(w.sa !== undefined && c.scaling[w.sa] ? { scalingArn: c.scaling[w.sa] } : {}),
     ...(w.ra !== undefined ? { runningAt: abs(w.ra) } : {}),
+    ...(w.rn !== undefined ? { runningSince: abs(w.rn) } : {}),
     ...(w.pk ? { probeStreak: w.pk } : {}),
     ...(w.pn ? { probes: w.pn } : {}),
     ...(w.pl ? { lastProbe: w.pl } : {}),

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ExecutionReport } from '../../lib/contract/execution-result';
+import { type ExecutionReport, warmupMissNote } from '../../lib/contract/execution-result';
 import {
   createStateMachine,
   type Moto,
@@ -100,8 +100,7 @@ describe('apprunner-scheduler history against Step Functions (moto)', () => {
 
   it('shows a ready-by run whose services were ready late, by how much, and why when the warm-up explains it', async () => {
     // Prepare
-    const why =
-      'its warm-up took 242 s, longer than the 30 s allowed for (READY_WARMUP_SECONDS); recorded for its next ready-by start';
+    const why = warmupMissNote(242, 30, 'READY_WARMUP_SECONDS');
     const late = report('resume', [
       result('api-staging', 'SUCCEEDED', { readyBy: '2026-11-28T06:00:00.000Z', missedBySeconds: 0 }),
       result('heavy', 'SUCCEEDED', {

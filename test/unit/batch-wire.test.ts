@@ -36,6 +36,7 @@ const tracked: fc.Arbitrary<TrackedService> = fc
     readyPath: fc.option(fc.constantFrom('/', '/health'), { nil: undefined }),
     observedWarmupSeconds: fc.option(fc.nat(3600), { nil: undefined }),
     warmupToRecord: fc.option(fc.nat(3600), { nil: undefined }),
+    runningSince: fc.option(fc.integer({ min: 1.7e12, max: 1.9e12 }), { nil: undefined }),
     outcome: fc.constantFrom('SUCCEEDED', 'SKIPPED', 'FAILED', 'TIMED_OUT'),
     error: fc.option(fc.string({ minLength: 1, maxLength: 200 }), { nil: undefined }),
     finishedAt: fc.integer({ min: 1.7e12, max: 1.9e12 }),
@@ -59,6 +60,7 @@ const tracked: fc.Arbitrary<TrackedService> = fc
       if (r.readyPathTag !== undefined) svc.readyPathTag = r.readyPathTag;
       if (r.readyPath !== undefined) svc.readyPath = r.readyPath;
       if (r.observedWarmupSeconds !== undefined) svc.observedWarmupSeconds = r.observedWarmupSeconds;
+      if (r.runningSince !== undefined) svc.runningSince = r.runningSince;
     }
     // Still to be written after the service is done.
     if (r.warmupToRecord !== undefined) svc.warmupToRecord = r.warmupToRecord;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { metricValues } from '../../cli/local/capture';
+import { warmupMissNote } from '../../lib/contract/execution-result';
 import { OBSERVED_WARMUP_TAG, READY_PATH_TAG } from '../../lib/contract/tags';
 import { startWorld } from '../support/world';
 import { runScenario, sinceT0, T0 } from './harness';
@@ -299,10 +300,10 @@ describe("ready-by wake-ups learn each service's warm-up", () => {
     // Assess
     expect(first.outcome('heavy')).toMatchObject({ outcome: 'SUCCEEDED' });
     expect(first.outcome('heavy').missedBySeconds).toBeGreaterThan(0);
-    expect(first.outcome('heavy').notes).toEqual([
-      `its warm-up took ${observed} s, longer than the 30 s allowed for (READY_WARMUP_SECONDS); recorded for its next ready-by start`,
-    ]);
-    expect(first.result.alerts[0]?.message).toContain(`its warm-up took ${observed} s`);
+    const why = warmupMissNote(Number(observed), 30, 'READY_WARMUP_SECONDS');
+    expect(first.outcome('heavy').notes).toEqual([why]);
+    expect(first.result.alerts[0]?.message).toContain(`heavy: ready at ${first.outcome('heavy').readyAt}`);
+    expect(first.result.alerts[0]?.message).toContain(why);
     // RUNNING seen → two good answers in a row: the warm-up plus at most a few probe intervals.
     expect(Number(observed)).toBeGreaterThanOrEqual(240);
     expect(Number(observed)).toBeLessThanOrEqual(250);
