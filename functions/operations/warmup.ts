@@ -13,17 +13,19 @@ export async function recordWarmups(s: BatchState, deps: EngineDeps, hardStop: n
   const pending = s.services.filter((svc) => svc.warmupToRecord !== undefined);
   if (pending.length === 0) return;
   const batchDone = s.services.every((svc) => svc.phase === 'DONE');
-  // While services are watched, at most a fifth of a second's request budget per round.
+  // While services are watched, a fifth of the per-second request budget per round, at least one write.
   const allowed = batchDone ? pending.length : Math.max(1, Math.floor(s.settings.requestsPerSecond / 5));
+  let written = 0;
   for (const svc of pending.slice(0, allowed)) {
     if (deps.clock.now() >= hardStop) break;
     const seconds = svc.warmupToRecord as number;
     svc.warmupToRecord = undefined;
+    written++;
     try {
       await deps.appRunner.tagResource(svc.arn, { [OBSERVED_WARMUP_TAG]: String(seconds) });
     } catch (error) {
       deps.log.warn(
-        'could not record the observed warm-up; the next ready-by start uses the configured one',
+        'could not record the observed warm-up; the next ready-by start uses what the tag holds',
         {
           service: svc.name,
           warmupSeconds: seconds,
@@ -32,9 +34,10 @@ export async function recordWarmups(s: BatchState, deps: EngineDeps, hardStop: n
       );
     }
   }
-  const left = s.services.filter((svc) => svc.warmupToRecord !== undefined).length;
-  if (batchDone && left > 0) {
-    deps.log.warn('observed warm-ups not recorded: the invocation ran out of time', { left });
-    for (const svc of s.services) svc.warmupToRecord = undefined;
+  if (batchDone && written < pending.length) {
+    deps.log.warn('observed warm-ups not recorded: the invocation ran out of time', {
+      left: pending.length - written,
+    });
+    for (const svc of pending) svc.warmupToRecord = undefined;
   }
 }

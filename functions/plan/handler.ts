@@ -12,6 +12,8 @@ import { type PlanEvent, type PlanResult, plan } from './core';
 /**
  * The freeze as Lambda reads it: the stage's SSM parameter, when one is configured. Only scheduled runs read
  * it, so the SSM client loads on the first read, not at cold start (~60 ms that on-call runs do not wait for).
+ * Not through lib/freeze/ssm-store.ts: its static import of the SSM client would be hoisted to the top of
+ * the bundle (esbuild, ESM) even when it is imported dynamically; test/acceptance checks the bundle.
  */
 function lambdaFreeze(config: Config): FreezeReader | undefined {
   const name = config.FREEZE_PARAMETER_NAME;
@@ -29,7 +31,11 @@ function lambdaFreeze(config: Config): FreezeReader | undefined {
   };
   return {
     get: async () => {
-      reader ??= load();
+      // A load that failed is tried again by the next read, not cached for the container's life.
+      reader ??= load().catch((error: unknown) => {
+        reader = undefined;
+        throw error;
+      });
       return freezeFromParameter(await reader, name);
     },
   };

@@ -15,7 +15,7 @@ import type { RunInfo } from '../../lib/workflow/run';
 import { serviceResult } from '../../lib/workflow/service-result';
 
 /** The dimension that names the App Runner service of a per-service metric (savings). */
-export const SERVICE_DIMENSION = 'AppRunnerService';
+const SERVICE_DIMENSION = 'AppRunnerService';
 
 /** A batch as the Map returns it: its final state, or the state it had when a step failed for good. */
 export type BatchOutcome = BatchState & { failure?: StepFailure };

@@ -237,5 +237,3 @@ function classify(operation: string, error: unknown): AppRunnerCallError {
   const { kind, name, message } = classifySdkError(KIND_BY_NAME, error);
   return new AppRunnerCallError(kind, operation, name, message, { cause: error });
 }
-
-/** Re-exported for cli/local/executor.ts, which imports it from here. */

@@ -4,7 +4,7 @@ export const LEASE_TAG = 'apprunner-scheduler:keep-awake-until';
 export const LEASE_BY_TAG = 'apprunner-scheduler:keep-awake-by';
 /** Why the lease was set (the reason of the wake, at most {@link LEASE_REASON_MAX} characters). */
 export const LEASE_REASON_TAG = 'apprunner-scheduler:keep-awake-reason';
-export const LEASE_REASON_MAX = 256;
+const LEASE_REASON_MAX = 256;
 export const OPT_OUT_TAG = 'apprunner-scheduler:opt-out';
 /** The path the readiness probe requests after a resume, or `none` to skip the probe. */
 export const READY_PATH_TAG = 'apprunner-scheduler:ready-path';

@@ -95,13 +95,13 @@ export function freezeParameterName(stage: string): string {
   return `/apprunner-scheduler/${stage}/freeze`;
 }
 
-/** Where a freeze is kept. One contract test suite runs against every implementation. */
 /** What Plan needs of the freeze: reading it. */
 export interface FreezeReader {
   /** The stored freeze, expired or not; undefined when there is none. @throws InvalidFreezeError */
   get(): Promise<Freeze | undefined>;
 }
 
+/** Where a freeze is kept. One contract test suite runs against every implementation. */
 export interface FreezeStore extends FreezeReader {
   /** Stores a freeze, replacing any other. */
   put(freeze: Freeze): Promise<void>;

@@ -2,10 +2,10 @@ import type { AppRunnerPort, AutoScalingInfo, OperationInfo, ServiceInfo } from 
 import type { LedgerServiceInput } from './ledger';
 
 /** App Runner's own MinSize default (DefaultConfiguration), used when a service names no configuration. */
-export const DEFAULT_MIN_SIZE = 1;
+const DEFAULT_MIN_SIZE = 1;
 
 /** 20 operations a page: 50 pages is 1,000 operations, years of a nightly schedule. */
-export const MAX_OPERATION_PAGES = 50;
+const MAX_OPERATION_PAGES = 50;
 
 /**
  * A service's operations, newest first, down to the first one that started at or before `from` (the state at

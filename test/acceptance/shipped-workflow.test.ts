@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeBatch } from '../../lib/workflow/wire';
 import {
@@ -250,6 +252,20 @@ describe('the packaged stack', () => {
     expect(run.emulator.calls).toEqual([]);
     expect(run.metric('RunsSkipped')).toBe(1);
     expect(run.problems()).toEqual([]);
+  });
+
+  it("loads Plan's SSM client only when it reads the freeze, not when the function starts", () => {
+    // Act: the code of the shipped Plan function
+    const root = stack().sandbox.taskRoots.PlanLambdaFunction;
+    const code = readdirSync(root, { recursive: true, encoding: 'utf8' })
+      .filter((f) => /\.(m?js|cjs)$/.test(f))
+      .map((f) => readFileSync(join(root, f), 'utf8'))
+      .join('\n');
+
+    // Assess: a dynamic import only (a static one is loaded at cold start, ~60 ms on every run)
+    expect(code).toMatch(/import\(\s*["']@aws-sdk\/client-ssm["']\s*\)/);
+    expect(code).not.toMatch(/(from|import)\s*["']@aws-sdk\/client-ssm["']/);
+    expect(code).not.toMatch(/require\(\s*["']@aws-sdk\/client-ssm["']\s*\)/);
   });
 
   it('fails the service whose operation fails, alerts on the stack topic, and fails the execution', async () => {
