@@ -139,6 +139,21 @@ export async function listAllServices(port: AppRunnerPort, region: string): Prom
   throw new Error(`ListServices in ${region} returned more than ${MAX_PAGES} pages`);
 }
 
+/** A service's operations a page at a time, newest first, reading at most `maxPages` pages. */
+export async function* operationPages(
+  port: AppRunnerPort,
+  arn: string,
+  maxPages: number,
+): AsyncGenerator<OperationInfo[]> {
+  let token: string | undefined;
+  for (let page = 0; page < maxPages; page++) {
+    const out = await port.listOperationsPage(arn, token);
+    yield out.items;
+    token = out.nextToken;
+    if (!token) return;
+  }
+}
+
 /** Finds an operation by id, newest first, reading at most `maxPages` pages. */
 export async function findOperation(
   port: AppRunnerPort,
@@ -146,13 +161,9 @@ export async function findOperation(
   operationId: string,
   maxPages = 3,
 ): Promise<OperationInfo | undefined> {
-  let token: string | undefined;
-  for (let page = 0; page < maxPages; page++) {
-    const out = await port.listOperationsPage(arn, token);
-    const found = out.items.find((op) => op.id === operationId);
+  for await (const items of operationPages(port, arn, maxPages)) {
+    const found = items.find((op) => op.id === operationId);
     if (found) return found;
-    token = out.nextToken;
-    if (!token) return undefined;
   }
   return undefined;
 }
@@ -160,12 +171,8 @@ export async function findOperation(
 /** The newest operation of a service, if any. */
 export async function latestOperation(port: AppRunnerPort, arn: string): Promise<OperationInfo | undefined> {
   // App Runner lists newest first; an empty first page with a token is possible, so follow a few.
-  let token: string | undefined;
-  for (let page = 0; page < 3; page++) {
-    const out = await port.listOperationsPage(arn, token);
-    if (out.items.length > 0) return out.items[0];
-    token = out.nextToken;
-    if (!token) return undefined;
+  for await (const items of operationPages(port, arn, 3)) {
+    if (items.length > 0) return items[0];
   }
   return undefined;
 }

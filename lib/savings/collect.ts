@@ -1,4 +1,10 @@
-import type { AppRunnerPort, AutoScalingInfo, OperationInfo, ServiceInfo } from '../app-runner/port';
+import {
+  type AppRunnerPort,
+  type AutoScalingInfo,
+  type OperationInfo,
+  operationPages,
+  type ServiceInfo,
+} from '../app-runner/port';
 import type { LedgerServiceInput } from './ledger';
 
 /** App Runner's own MinSize default (DefaultConfiguration), used when a service names no configuration. */
@@ -18,13 +24,9 @@ export async function operationsSince(
   maxPages = MAX_OPERATION_PAGES,
 ): Promise<OperationInfo[]> {
   const operations: OperationInfo[] = [];
-  let token: string | undefined;
-  for (let page = 0; page < maxPages; page++) {
-    const out = await port.listOperationsPage(arn, token);
-    operations.push(...out.items);
-    if (out.items.some((op) => op.startedAt !== undefined && op.startedAt <= from)) break;
-    token = out.nextToken;
-    if (!token) break;
+  for await (const items of operationPages(port, arn, maxPages)) {
+    operations.push(...items);
+    if (items.some((op) => op.startedAt !== undefined && op.startedAt <= from)) break;
   }
   return operations;
 }
