@@ -102,15 +102,13 @@ export async function locateStateMachine(options: LocateOptions): Promise<StateM
     return { arn, region: arnRegion, source: `stack ${stack} (${region})` };
   } catch (error) {
     if (error instanceof CliError) throw error;
-    const name = (error as { name?: string }).name;
-    const message = (error as { message?: string }).message ?? '';
     if (isStackMissing(error)) {
       tried.push(`stack ${stack} in ${region}: does not exist`);
       throw notFound(tried);
     }
     if (isMissingCredentials(error) || isMissingRegion(error)) throw fromAwsError(error, cfSite);
-    tried.push(`stack ${stack} in ${region}: ${name}: ${message}`);
     const mapped = fromAwsError(error, cfSite);
+    tried.push(`stack ${stack} in ${region}: ${mapped.message}`);
     throw new CliError(notFoundText(tried), mapped.exitCode, mapped.hint ?? HINT, { cause: error });
   } finally {
     client.destroy();
@@ -133,8 +131,18 @@ export async function checkStageDeployed(stage: string, region: string): Promise
   const stack = stackName(stage);
   const client = cloudFormationClient(region);
   try {
-    await client.send(new DescribeStacksCommand({ StackName: stack }));
+    const out = await client.send(new DescribeStacksCommand({ StackName: stack }));
+    // Only an answer that names the stack proves it: an empty one (a proxy's page the SDK read as nothing)
+    // must not let a freeze be written for a stage nothing reads.
+    if (!out.Stacks?.some((s) => s.StackName === stack)) {
+      throw new CliError(
+        `CloudFormation DescribeStacks answered without the stack ${stack}: cannot tell whether stage "${stage}" is deployed in ${region}.`,
+        ExitCode.ServicesFailed,
+        'If AWS_ENDPOINT_URL_CLOUDFORMATION is set, check that it points at CloudFormation.',
+      );
+    }
   } catch (error) {
+    if (error instanceof CliError) throw error;
     if (isStackMissing(error)) {
       throw new CliError(
         `No stage "${stage}" in ${region}: the stack ${stack} does not exist.`,

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -382,6 +384,29 @@ describe('apprunner-scheduler freeze and unfreeze', () => {
     expect(run.code).toBe(1);
     expect(run.err).toContain('error: Cannot reach CloudFormation');
     expect(await storedFreeze('prod')).toBeUndefined();
+  });
+
+  it('exits 1 and writes nothing when what answers for CloudFormation names no stack (a proxy page)', async () => {
+    // Prepare: an endpoint that answers every request with 200 and a web page
+    const page = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<html>hi</html>'),
+    );
+    await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+    const { port } = page.address() as AddressInfo;
+
+    // Act
+    const run = await runCli(['freeze', '--reason', 'x', '--stage', 'prdo'], {
+      ...env,
+      AWS_ENDPOINT_URL_CLOUDFORMATION: `http://127.0.0.1:${port}`,
+    }).finally(() => new Promise((resolve) => page.close(resolve)));
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.err).toContain(
+      'error: CloudFormation DescribeStacks answered without the stack apprunner-scheduler-prdo: cannot tell whether stage "prdo" is deployed in us-east-1.',
+    );
+    expect(run.out).toBe('');
+    expect(await storedFreeze('prdo')).toBeUndefined();
   });
 
   it('exits 2 for unfreeze of a stage that is not deployed, but still lifts a freeze left behind by one', async () => {
