@@ -96,7 +96,7 @@ leave the service alone. NEXT is the next schedule that targets the service (by 
 the workflow skip it then.
 
 Schedules: without --schedules, the stage's deployed schedules (EventBridge Scheduler group
-apprunner-scheduler-<stage>: ListSchedules, GetSchedule; one attempt of 3 s). When they cannot be read
+apprunner-scheduler-<stage>: GetScheduleGroup, ListSchedules, GetSchedule; one attempt of 3 s per call). When they cannot be read
 (not deployed, no access, unreachable) NEXT comes from ./${DEFAULT_SCHEDULES} if there is one, and a note says
 why. Practising against a local App Runner endpoint, the deployed schedules are read only when
 AWS_ENDPOINT_URL_SCHEDULER is set too.

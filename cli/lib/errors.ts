@@ -114,8 +114,9 @@ export function fromAwsError(error: unknown, site: CallSite): CliError {
   }
   if (isNetworkError(e) || isRequestTimeout(e)) {
     const via = site.endpointVariable ? ` If ${site.endpointVariable} is set, check it.` : '';
+    const attempts = (e as { $metadata?: { attempts?: number } })?.$metadata?.attempts ?? 1;
     const detail = isRequestTimeout(e)
-      ? `no answer within ${timeoutSeconds(message)} s`
+      ? `no answer within ${timeoutSeconds(message)} s${attempts > 1 ? `, ${attempts} attempts` : ''}`
       : `${e.code ?? name}: ${message}`;
     return new CliError(
       `Cannot reach ${site.service} (${what}: ${detail}).`,
@@ -126,16 +127,18 @@ export function fromAwsError(error: unknown, site: CallSite): CliError {
   }
   const status =
     e?.$metadata?.httpStatusCode ?? (e as { $response?: { statusCode?: number } })?.$response?.statusCode;
+  // JSON services name such an answer Unknown/UnknownError; XML ones (CloudFormation) take the HTTP reason
+  // (NotFound…) as the name with the message "Unknown"; a body that does not parse is a deserialization error.
   const unreadable =
-    ((name === 'Unknown' || name === 'UnknownError') && status !== undefined) ||
-    /Deserialization error/.test(message);
+    (status !== undefined && (name === 'Unknown' || name === 'UnknownError' || message === 'Unknown')) ||
+    /Deserialization error|XML parse error/.test(message);
   if (unreadable) {
     // The SDK could not read an AWS answer: something else answered (a proxy, a web server).
     const via = site.endpointVariable
       ? ` If ${site.endpointVariable} is set, check that it points at ${site.service}.`
       : '';
     return new CliError(
-      `${what}: the answer${status !== undefined ? ` (HTTP ${status})` : ''} is not one of AWS's: the endpoint that answered is not ${site.service}.`,
+      `${what}: the answer${status !== undefined ? ` (HTTP ${status})` : ''} is not one of AWS's: the endpoint that answered may not be ${site.service}.`,
       ExitCode.ServicesFailed,
       `Check your network or proxy.${via}`,
       { cause: error },

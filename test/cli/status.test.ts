@@ -186,7 +186,7 @@ describe('apprunner-scheduler status', () => {
     // Assess
     expect(run.code).toBe(1);
     expect(run.err).toContain(
-      "error: App Runner ListServices: the answer (HTTP 404) is not one of AWS's: the endpoint that answered is not App Runner.",
+      "error: App Runner ListServices: the answer (HTTP 404) is not one of AWS's: the endpoint that answered may not be App Runner.",
     );
     expect(run.err).toContain('If AWS_ENDPOINT_URL_APPRUNNER is set, check that it points at App Runner.');
   });
