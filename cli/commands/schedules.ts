@@ -11,6 +11,7 @@ import { readDeployedSchedules } from '../lib/deployed-schedules';
 import { reportError } from '../lib/errors';
 import { table } from '../lib/format';
 import { io } from '../lib/io';
+import { checkStage } from '../lib/state-machine';
 import { formatLocal, formatUtc, notARealDate, parseIsoInstant } from '../lib/time';
 
 interface SchedulesOptions {
@@ -33,7 +34,9 @@ interface Listed {
   targets: Schedule['targets'];
   readyBy?: { time: string; lead?: string };
   skip?: string;
-  note?: string;
+  notes?: string[];
+  /** Fires, but not on a cron whose times can be listed (a `rate(…)` or `at(…)` schedule made by hand). */
+  notListed?: boolean;
   next: UpcomingRun[];
 }
 
@@ -163,6 +166,10 @@ function listFromFile(s: Schedule, from: Date, count: number): Listed {
 function listDeployed(s: DeployedSchedule, from: Date, count: number): Listed {
   const isCron = s.expression.startsWith('cron(');
   const skip = s.calendar?.skip;
+  const notes = [
+    ...(s.inputProblem !== undefined ? [`input not read: ${s.inputProblem}`] : []),
+    ...(!isCron ? ['not a cron schedule: fire times not shown'] : []),
+  ];
   return {
     name: s.name,
     action: s.action ?? '?',
@@ -178,8 +185,8 @@ function listDeployed(s: DeployedSchedule, from: Date, count: number): Listed {
         skip.dates ?? [],
       ),
     }),
-    ...(s.inputProblem !== undefined && { note: `input not read: ${s.inputProblem}` }),
-    ...(!isCron && { note: 'not a cron schedule: fire times not shown' }),
+    ...(notes.length > 0 && { notes }),
+    ...(!isCron && { notListed: true }),
     next:
       s.state === 'ENABLED' && isCron
         ? upcomingRuns({ name: s.name, cron: s.expression, timezone: s.timezone, ...s.calendar }, from, count)
@@ -230,14 +237,20 @@ function rows(listed: Listed[]): string[][] {
     const head = [s.name, s.action, s.timezone];
     const details = [
       s.cron,
-      describeTargets(s.targets),
+      ...(describeTargets(s.targets) ? [describeTargets(s.targets)] : []),
       ...(s.readyBy
         ? [`ready by ${s.readyBy.time}${s.readyBy.lead ? ` (fires ${leadText(s.readyBy.lead)} before)` : ''}`]
         : []),
       ...(s.skip ? [s.skip] : []),
-      ...(s.note ? [s.note] : []),
+      ...(s.notes ?? []),
     ];
-    const first = !s.enabled ? '(disabled)' : s.next.length === 0 ? '(never fires)' : undefined;
+    const first = !s.enabled
+      ? '(disabled)'
+      : s.notListed
+        ? '(not listed)'
+        : s.next.length === 0
+          ? '(never fires)'
+          : undefined;
     const times = first
       ? [[first, '', '']]
       : s.next.map((t) => [formatLocal(t.local), formatUtc(t.utc), runText(t, s.timezone)]);
@@ -250,9 +263,6 @@ function rows(listed: Listed[]): string[][] {
 }
 
 async function readDeployed(opts: SchedulesOptions): Promise<DeployedSchedule[]> {
-  const stage = opts.stage ?? 'dev';
-  if (!/^[A-Za-z0-9-]{1,32}$/.test(stage)) {
-    throw new UsageError(`--stage "${stage}": use letters, digits and hyphens (e.g. prod)`);
-  }
+  const stage = checkStage(opts.stage ?? 'dev');
   return readDeployedSchedules(stage, await resolveRegion(opts.region));
 }
