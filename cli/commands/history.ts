@@ -63,7 +63,12 @@ export function register(program: Command): void {
       7 * 86_400_000,
     )
     .option('--service <name>', "only runs that targeted this service, with that service's line")
-    .option('--limit <n>', 'at most this many runs (the newest)', parseLimit, 50)
+    .option(
+      '--limit <n>',
+      'read at most this many runs (the newest; with --service, those it shows are among them)',
+      parseLimit,
+      50,
+    )
     .option('--json', 'print the runs as JSON')
     .option(
       '--state-machine-arn <arn>',
@@ -144,7 +149,7 @@ async function runHistory(opts: HistoryOptions): Promise<number> {
       io.out(opts.service ? serviceTable(shown) : runTable(shown));
     }
     if (more)
-      io.out(`\nOnly the newest ${opts.limit} runs are shown; --limit or a shorter --since to see others.`);
+      io.out(`\nOnly the newest ${opts.limit} runs were read; --limit or a shorter --since to see others.`);
     return ExitCode.Ok;
   } catch (error) {
     return reportError(error, io.err);
@@ -204,7 +209,13 @@ function serviceTable(runs: HistoryRun[]): string {
       s?.reason ?? '',
       s?.fromStatus && s.toStatus ? `${s.fromStatus} → ${s.toStatus}` : (s?.toStatus ?? ''),
       s?.durationSeconds !== undefined ? `${s.durationSeconds}s` : '',
-      [s?.error, ...(s?.notes ?? [])].filter(Boolean).join('; '),
+      [
+        s?.error,
+        (s?.missedBySeconds ?? 0) > 0 ? `ready ${s?.missedBySeconds}s after its ready-by time` : undefined,
+        ...(s?.notes ?? []),
+      ]
+        .filter(Boolean)
+        .join('; '),
     ];
   });
   return table(['STARTED', 'BY', 'ACTION', 'OUTCOME', 'REASON', 'STATUS', 'TOOK', 'DETAILS'], rows);

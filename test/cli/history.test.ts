@@ -121,6 +121,8 @@ describe('apprunner-scheduler history against Step Functions (moto)', () => {
     expect(text.out).toMatch(/schedule:weekday-morning\s+resume\s+SUCCEEDED\s+2 ok, 1 late of 2/);
     expect(text.out).toContain(`    heavy: ready 151s after its ready-by time 2026-11-28 06:00Z — ${why}`);
     expect(text.out).not.toContain('api-staging: ready');
+    const heavy = await runCli(['history', '--service', 'heavy', '--state-machine-arn', arn], env);
+    expect(heavy.out).toContain(`ready 151s after its ready-by time; ${why}`);
     expect((JSON.parse(json.out) as { runs: Array<{ late?: unknown }> }).runs[0]?.late).toEqual([
       {
         serviceName: 'heavy',
@@ -277,7 +279,7 @@ describe('apprunner-scheduler history paging (aws-sdk-client-mock)', () => {
     // Assess
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/^2 runs since/);
-    expect(run.out).toContain('Only the newest 2 runs are shown');
+    expect(run.out).toContain('Only the newest 2 runs were read');
     expect(sfn.commandCalls(ListExecutionsCommand)).toHaveLength(1);
     expect(sfn.commandCalls(DescribeExecutionCommand)).toHaveLength(2);
     expect(run.out).toMatch(/schedule:evening\s+pause\s+SUCCEEDED\s+1 ok of 1/);
