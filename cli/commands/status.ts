@@ -7,7 +7,7 @@ import { type DeployedSchedule, scheduleGroupName } from '../../lib/schedules/de
 import type { Schedule } from '../../lib/schedules/schedules';
 import { type UpcomingRun, upcomingRuns, upcomingRunsOf } from '../../lib/schedules/upcoming';
 import { ExitCode } from '../exit-codes';
-import { parseKeyValue } from '../lib/args';
+import { parseKeyValue, UsageError } from '../lib/args';
 import { appRunner, resolveRegion } from '../lib/aws';
 import { readDeployedSchedules } from '../lib/deployed-schedules';
 import { ENDPOINT_VARIABLES, envVar, isLocalEndpoint } from '../lib/env';
@@ -104,7 +104,7 @@ AWS_ENDPOINT_URL_SCHEDULER is set too.
 Above the table: whether the stage's scheduled runs are frozen (\`apprunner-scheduler freeze\`), by whom,
 why and until when; a freeze that cannot be read (no ssm:GetParameter) is a note, not an error.
 
-Exit codes: 0 listed, 1 App Runner could not be read, 2 usage error, bad schedules file, no credentials or region.
+Exit codes: 0 listed, 1 App Runner could not be read, 2 usage error, a bad --schedules file, no credentials or region.
 
 Examples:
   $ apprunner-scheduler status
@@ -247,8 +247,22 @@ function scheduleSource(
       },
     };
   }
+  let local: Schedule[];
+  try {
+    local = readSchedules(DEFAULT_SCHEDULES);
+  } catch (error) {
+    // Not asked for by name: an invalid file costs the NEXT column, not the table.
+    if (!(error instanceof UsageError)) throw error;
+    return {
+      schedules: [],
+      source: {
+        source: 'none',
+        note: `${why}; ./${DEFAULT_SCHEDULES} is invalid (\`apprunner-scheduler schedules\` lists its problems)`,
+      },
+    };
+  }
   return {
-    schedules: readSchedules(DEFAULT_SCHEDULES).map((s) => fromFile(s, now)),
+    schedules: local.map((s) => fromFile(s, now)),
     source: { source: 'file', file: DEFAULT_SCHEDULES, note: `${why}; NEXT is from ./${DEFAULT_SCHEDULES}` },
   };
 }

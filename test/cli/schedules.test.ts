@@ -227,7 +227,9 @@ describe('apprunner-scheduler schedules --deployed', () => {
     expect(run.out).toMatch(/weekday-evening\s+pause\s+Europe\/Berlin\s+\(disabled\)/);
     // A rate schedule fires, but its times are not listed; both things said of it are kept.
     expect(run.out).toMatch(/hand-made\s+\?\s+UTC\s+\(not listed\)\s+rate\(1 hour\)/);
-    expect(run.out).toMatch(/\n\s+input not read: the Input is not JSON\n\s+not a cron schedule: fire times not shown/);
+    expect(run.out).toMatch(
+      /\n\s+input not read: the Input is not JSON\n\s+not a cron schedule: fire times not shown/,
+    );
   });
 
   it('prints the deployed schedules as JSON with their state and calendar', async () => {
@@ -331,6 +333,8 @@ describe('apprunner-scheduler schedules --deployed', () => {
 
     // Assess
     expect(run.code).toBe(2);
-    expect(run.err).toContain('error: --stage "prod/eu" is not a stage name (letters, digits and -, as in dev or prod)');
+    expect(run.err).toContain(
+      'error: --stage "prod/eu" is not a stage name (letters, digits and -, as in dev or prod)',
+    );
   });
 });

@@ -400,6 +400,25 @@ describe('apprunner-scheduler status: which schedules', () => {
     expect(status.schedules.note).toMatch(/deployed schedules of stage test not read: .*Scheduler/);
   });
 
+  it('still lists every service, with a note, when ./schedules.yml (not asked for by name) is invalid', async () => {
+    // Prepare: a working directory whose schedules.yml is broken
+    const here = mkdtempSync(join(tmpdir(), 'cli-status-cwd-'));
+    writeFileSync(join(here, 'schedules.yml'), '- name: Bad Name\n  action: wake\n');
+    const back = process.cwd();
+    process.chdir(here);
+
+    // Act
+    const run = await runCli(['status'], env).finally(() => process.chdir(back));
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('9 App Runner service(s) in us-east-1');
+    expect(run.out).toContain('No schedules read: NEXT is empty.');
+    expect(run.err).toContain(
+      './schedules.yml is invalid (`apprunner-scheduler schedules` lists its problems)',
+    );
+  });
+
   it('reads no deployed schedules when practising against the emulator without a Scheduler endpoint', async () => {
     // Act
     const run = await runCli(['status', '--json'], env);
