@@ -172,7 +172,7 @@ async function runSavings(opts: SavingsOptions): Promise<number> {
       ...(opts.pricePerGbHour !== undefined ? { priceOverride: opts.pricePerGbHour } : {}),
     });
     if (opts.json) io.out(JSON.stringify({ region, ...ledger, deletedWhileReading: gone }, null, 2));
-    else if (opts.csv) process.stdout.write(ledgerCsv(ledger));
+    else if (opts.csv) io.write(ledgerCsv(ledger));
     else io.out(ledgerText(ledger, region, Object.keys(wanted).length + refs.length > 0));
     for (const note of notes(ledger, gone)) io.err(`note: ${note}`);
     return ExitCode.Ok;
@@ -191,9 +191,11 @@ async function selectServices(
   const tagged = Object.keys(wanted).length > 0;
   if (refs.length === 0 && !tagged) return listServices(port, region);
   const chosen = new Map<string, ServiceInfo>();
-  if (refs.length > 0) for (const s of await resolveServices(port, region, refs)) chosen.set(s.arn, s);
+  const listed = new Map<string, ServiceInfo[]>();
+  if (refs.length > 0)
+    for (const s of await resolveServices(port, region, refs, listed)) chosen.set(s.arn, s);
   if (tagged) {
-    const all = await listServices(port, region);
+    const all = listed.get(region) ?? (await listServices(port, region));
     const tags = await mapLimit(all, READ_CONCURRENCY, async (s) => {
       try {
         return await port.listTags(s.arn);

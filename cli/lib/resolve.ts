@@ -61,10 +61,11 @@ export async function resolveServices(
   port: SdkAppRunner,
   region: string,
   refs: ServiceRef[],
+  /** The services of each region listed so far: filled here, reused by a caller that lists too. */
+  byRegion: Map<string, ServiceInfo[]> = new Map(),
 ): Promise<ServiceInfo[]> {
   const regions = new Set<string>(refs.map((r) => (r.kind === 'arn' ? r.region : region)));
-  const byRegion = new Map<string, ServiceInfo[]>();
-  for (const r of regions) byRegion.set(r, await listServices(port, r));
+  for (const r of regions) if (!byRegion.has(r)) byRegion.set(r, await listServices(port, r));
   const found: ServiceInfo[] = [];
   const problems: string[] = [];
   for (const ref of refs) {

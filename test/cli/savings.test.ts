@@ -143,6 +143,22 @@ describe('apprunner-scheduler savings', () => {
     });
   });
 
+  it('lists the region once for --service and --tag together, and counts a service both select once', async () => {
+    // Prepare
+    emulator.clearCalls();
+
+    // Act
+    const run = await runCli(['savings', '--service', 'api-staging', '--tag', 'env=staging', '--json'], env);
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.out) as SavingsJson).services.map((s) => s.service).sort()).toEqual([
+      'api-staging',
+      'worker',
+    ]);
+    expect(emulator.calls.filter((c) => c.op === 'ListServices')).toHaveLength(1);
+  });
+
   it('--csv opens in a spreadsheet: a header row and one row per service', async () => {
     // Act
     const run = await runCli(['savings', '--since', '3d', '--csv', '--tag', 'env=staging'], env);
