@@ -1,14 +1,14 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { warmupMissNoteOf } from '../../lib/contract/execution-result';
 import { ExitCode } from '../exit-codes';
-import { parseDuration } from '../lib/args';
+import { parseSinceBack } from '../lib/args';
 import { resolveRegion, sfnClient } from '../lib/aws';
 import { reportError } from '../lib/errors';
 import { skippedRunText, table } from '../lib/format';
 import { type HistoryRun, readHistory, summaryText } from '../lib/history';
 import { io } from '../lib/io';
 import { checkStage, locateStateMachine, STATE_MACHINE_ENV } from '../lib/state-machine';
-import { formatUtc, notARealDate, parseIsoInstant, relative } from '../lib/time';
+import { formatUtc, relative } from '../lib/time';
 
 interface HistoryOptions {
   since: number;
@@ -25,17 +25,11 @@ const MAX_SINCE_DAYS = 90;
 
 /** `--since`: a duration back from now (7d, 12h) or an ISO-8601 instant; milliseconds back from now. */
 export function parseSince(value: string): number {
-  const duration = parseDuration(value);
-  const unreal = notARealDate(value);
-  if (unreal) throw new InvalidArgumentError(unreal);
-  const instant = duration === undefined ? parseIsoInstant(value) : undefined;
-  const back = duration ?? (instant ? Date.now() - instant.getTime() : undefined);
-  if (back === undefined || back <= 0 || back > MAX_SINCE_DAYS * 86_400_000) {
-    throw new InvalidArgumentError(
-      `must be a duration back from now (7d, 12h, 1d12h) or a past ISO-8601 time, within ${MAX_SINCE_DAYS} days`,
-    );
-  }
-  return back;
+  return parseSinceBack(value, {
+    minMs: 1,
+    maxMs: MAX_SINCE_DAYS * 86_400_000,
+    expected: `must be a duration back from now (7d, 12h, 1d12h) or a past ISO-8601 time, within ${MAX_SINCE_DAYS} days`,
+  });
 }
 
 function parseLimit(value: string): number {

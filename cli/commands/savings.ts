@@ -12,14 +12,14 @@ import { PRICE_TABLE_RETRIEVED, PROVISIONED_PRICES } from '../../lib/savings/pri
 import { dailyChart, ledgerCsv } from '../../lib/savings/render';
 import { isTimeZone } from '../../lib/schedules/wall-clock';
 import { ExitCode } from '../exit-codes';
-import { parseDuration, parseKeyValue } from '../lib/args';
+import { parseKeyValue, parseSinceBack } from '../lib/args';
 import { appRunner, resolveRegion } from '../lib/aws';
 import { CliError, fromAwsError, reportError } from '../lib/errors';
 import { table } from '../lib/format';
 import { io } from '../lib/io';
 import { mapLimit } from '../lib/map-limit';
 import { appRunnerSite, listServices, parseServiceRefs, resolveServices } from '../lib/resolve';
-import { formatUtc, notARealDate, parseIsoInstant } from '../lib/time';
+import { formatUtc } from '../lib/time';
 
 interface SavingsOptions {
   since: number;
@@ -40,17 +40,15 @@ const HOUR = 3_600_000;
 
 /** `--since`: a duration back from now (30d, 12h) or a past ISO-8601 instant; milliseconds back from now. */
 export function parseSavingsSince(value: string, now = Date.now()): number {
-  const duration = parseDuration(value);
-  const unreal = notARealDate(value);
-  if (unreal) throw new InvalidArgumentError(unreal);
-  const instant = duration === undefined ? parseIsoInstant(value) : undefined;
-  const back = duration ?? (instant ? now - instant.getTime() : undefined);
-  if (back === undefined || back < HOUR || back > MAX_SINCE_DAYS * 24 * HOUR) {
-    throw new InvalidArgumentError(
-      `must be a duration back from now (30d, 7d, 12h) or a past ISO-8601 time, from 1 hour to ${MAX_SINCE_DAYS} days back`,
-    );
-  }
-  return back;
+  return parseSinceBack(
+    value,
+    {
+      minMs: HOUR,
+      maxMs: MAX_SINCE_DAYS * 24 * HOUR,
+      expected: `must be a duration back from now (30d, 7d, 12h) or a past ISO-8601 time, from 1 hour to ${MAX_SINCE_DAYS} days back`,
+    },
+    now,
+  );
 }
 
 function parseZone(value: string): string {

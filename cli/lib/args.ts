@@ -1,5 +1,6 @@
+import { InvalidArgumentError } from 'commander';
 import { wallClockFormat } from '../../lib/schedules/wall-clock';
-import { notARealDate } from './time';
+import { notARealDate, parseIsoInstant } from './time';
 /** A mistake in how the CLI was called: printed without a stack trace, exit code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -158,4 +159,25 @@ function wallClockOn(m: RegExpExecArray, label: string): Date {
     );
   }
   return new Date(first);
+}
+
+/**
+ * A `--since`: a duration back from now (`7d`, `12h`) or a past ISO-8601 instant, as milliseconds back from
+ * `now`, at least `minMs` and at most `maxMs` back.
+ * @throws InvalidArgumentError saying `expected` (the forms and bounds) when it is neither, or out of bounds
+ */
+export function parseSinceBack(
+  value: string,
+  bounds: { minMs: number; maxMs: number; expected: string },
+  now = Date.now(),
+): number {
+  const duration = parseDuration(value);
+  const unreal = notARealDate(value);
+  if (unreal) throw new InvalidArgumentError(unreal);
+  const instant = duration === undefined ? parseIsoInstant(value) : undefined;
+  const back = duration ?? (instant ? now - instant.getTime() : undefined);
+  if (back === undefined || back < bounds.minMs || back > bounds.maxMs) {
+    throw new InvalidArgumentError(bounds.expected);
+  }
+  return back;
 }
