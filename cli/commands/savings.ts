@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { AppRunnerCallError, type ServiceInfo } from '../../lib/app-runner/port';
+import { mapLimit } from '../../lib/runtime/map-limit';
 import { collectService } from '../../lib/savings/collect';
 import {
   buildLedger,
@@ -17,7 +18,6 @@ import { appRunner, resolveRegion } from '../lib/aws';
 import { CliError, fromAwsError, reportError } from '../lib/errors';
 import { table } from '../lib/format';
 import { io } from '../lib/io';
-import { mapLimit } from '../lib/map-limit';
 import { appRunnerSite, listServices, parseServiceRefs, resolveServices } from '../lib/resolve';
 import { formatUtc } from '../lib/time';
 

@@ -12,8 +12,8 @@ import type {
   SkippedRun,
 } from '../../lib/contract/execution-result';
 import { ErrorNames } from '../../lib/runtime/errors';
+import { mapLimit } from '../../lib/runtime/map-limit';
 import { fromAwsError } from './errors';
-import { mapLimit } from './map-limit';
 import { noTargetsWarnings, parseReport } from './outcome';
 import { causeText, shorten } from './progress';
 import { missingStateMachine } from './sfn';

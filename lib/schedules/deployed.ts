@@ -5,6 +5,7 @@ import {
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
 import { type ScheduleContext, ScheduleContextSchema } from '../contract/execution-input';
+import { mapLimit } from '../runtime/map-limit';
 import { SCHEDULER_TIME_PLACEHOLDER } from './schedule-input';
 
 /**
@@ -76,25 +77,17 @@ export async function loadDeployedSchedules(
     }
     return found;
   });
-  const schedules: DeployedSchedule[] = [];
-  for (let i = 0; i < names.length; i += CONCURRENCY) {
-    const chunk = names.slice(i, i + CONCURRENCY);
-    const read = await Promise.all(
-      chunk.map((Name) =>
-        call('GetSchedule', () => client.send(new GetScheduleCommand({ Name, GroupName: groupName }))),
-      ),
-    );
-    for (const out of read) {
-      schedules.push({
-        name: out.Name ?? '',
-        state: out.State ?? 'ENABLED',
-        expression: out.ScheduleExpression ?? '',
-        timezone: out.ScheduleExpressionTimezone ?? 'UTC',
-        ...(out.Description !== undefined && { description: out.Description }),
-        ...readInput(out.Target?.Input),
-      });
-    }
-  }
+  const read = await mapLimit(names, CONCURRENCY, (Name) =>
+    call('GetSchedule', () => client.send(new GetScheduleCommand({ Name, GroupName: groupName }))),
+  );
+  const schedules: DeployedSchedule[] = read.map((out) => ({
+    name: out.Name ?? '',
+    state: out.State ?? 'ENABLED',
+    expression: out.ScheduleExpression ?? '',
+    timezone: out.ScheduleExpressionTimezone ?? 'UTC',
+    ...(out.Description !== undefined && { description: out.Description }),
+    ...readInput(out.Target?.Input),
+  }));
   return schedules.sort((a, b) => a.name.localeCompare(b.name));
 }
 
