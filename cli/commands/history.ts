@@ -134,7 +134,8 @@ async function runHistory(opts: HistoryOptions): Promise<number> {
       );
       return ExitCode.Ok;
     }
-    const what = opts.service ? `runs that targeted ${opts.service}` : 'runs';
+    const noun = shown.length === 1 ? 'run' : 'runs';
+    const what = opts.service ? `${noun} that targeted ${opts.service}` : noun;
     io.out(
       `${shown.length} ${what} since ${formatUtc(since)} (${relative(since, now)}), newest first · ${location.arn}`,
     );

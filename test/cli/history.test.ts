@@ -93,7 +93,7 @@ describe('apprunner-scheduler history against Step Functions (moto)', () => {
     // Assess
     expect(run.err).toBe('');
     expect(run.code).toBe(0);
-    expect(run.out).toMatch(/^1 runs since .* newest first/);
+    expect(run.out).toMatch(/^1 run since .* newest first/);
     expect(run.out).toMatch(/schedule:weekday-morning\s+resume\s+FAILED\s+1 ok, 1 failed of 2/);
     expect(run.out).toContain('    worker: FAILED NOT_READY — no answer below 500 within 300 s (last: 502)');
   });
@@ -151,7 +151,7 @@ describe('apprunner-scheduler history against Step Functions (moto)', () => {
 
     // Assess
     expect(text.code).toBe(0);
-    expect(text.out).toContain('1 runs that targeted api-staging since');
+    expect(text.out).toContain('1 run that targeted api-staging since');
     expect(text.out).toMatch(/user:alice\s+resume\s+SUCCEEDED\s+PAUSED → RUNNING\s+61s/);
     expect((JSON.parse(other.out) as HistoryJson).runs).toEqual([]);
     expect(other.err).toContain('note: 1 other run(s) in that time have no line for checkout');
